@@ -1,0 +1,39 @@
+# Two commands set up everything on a fresh machine: `make run` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+
+.PHONY: install system-deps run test lint bench check-content clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian packages the tests drive: real headless Chromium, and wrk for the load benchmark.
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! command -v wrk >/dev/null || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core wrk >/dev/null; \
+	fi
+
+run: install
+	$(VENV)/bin/bill-explainer serve --host 127.0.0.1 --port 5000
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+test: install system-deps lint
+	$(VENV)/bin/bill-explainer check-content
+	$(VENV)/bin/pytest -n 2 -p no:cacheprovider
+
+bench: install system-deps
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

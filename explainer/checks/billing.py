@@ -1,0 +1,270 @@
+"""The bill held against the notice: contractual amounts, excess, QMB, limiting charge, dates,
+services missing from the notice, and provider names (RULES.md)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from ..matching import Located, Pair
+from ..model import Coverage, Evidence, Finding, Group, Severity
+from ..values import cents, display_date
+from .base import (
+    Bundle,
+    describe_service,
+    document_name,
+    evidence,
+    make_finding,
+    may_owe,
+    text_part,
+)
+
+CENT = Decimal("0.01")
+LIMITING_FACTOR = Decimal("1.15")
+"""42 CFR 414.48(b): 115% of the non-participating amount, which is what an unassigned MSN
+line shows as approved (FACTS.md §5); never apply it to a participating fee."""
+SUPPLIER_PREFIXES = ("E", "K", "L")
+"""HCPCS DME, temporary DME and orthotics/prosthetics: suppliers have no limiting charge."""
+MEDICARE_COVERAGES = {Coverage.ORIGINAL_MEDICARE, Coverage.MEDICARE_ADVANTAGE, Coverage.UNKNOWN}
+
+
+def _close(a: Decimal, b: Decimal) -> bool:
+    return abs(a - b) <= CENT
+
+
+def _co_amount_matching(notice: Located, excess: Decimal) -> str | None:
+    """The CO code(s) on the notice whose amount equals the excess, as 'CO-253'."""
+    adjustments = [
+        a for a in (*notice.line.adjustments, *notice.claim.adjustments) if a.group is Group.CO
+    ]
+    for adjustment in adjustments:
+        if _close(adjustment.amount, excess):
+            return f"CO-{adjustment.reason}"
+    if len(adjustments) > 1 and _close(sum((a.amount for a in adjustments), Decimal(0)), excess):
+        return " + ".join(f"CO-{a.reason}" for a in adjustments)
+    return None
+
+
+def implied_sequestration(bundle: Bundle, notice: Located) -> Decimal | None:
+    """Approved − paid − may-owe on an assigned Original Medicare line (RULES.md)."""
+    line = notice.line
+    if not bundle.is_original_medicare(notice.document) or notice.claim.assigned is False:
+        return None
+    owed = may_owe(line)
+    if line.allowed is None or line.paid is None or owed is None or not line.paid:
+        return None
+    implied = line.allowed - line.paid - owed
+    return implied if implied >= CENT else None
+
+
+def _is_supplier(notice: Located) -> bool:
+    code = notice.line.procedure_code or ""
+    return notice.claim.is_supplier or code.startswith(SUPPLIER_PREFIXES)
+
+
+def limiting_charge(bundle: Bundle, notice: Located) -> Decimal | None:
+    """The most a non-participating provider may charge on this unassigned line, if it applies."""
+    if (
+        notice.claim.assigned is not False
+        or not bundle.is_original_medicare(notice.document)
+        or notice.line.allowed is None
+        or _is_supplier(notice)
+    ):
+        return None
+    return cents(notice.line.allowed * LIMITING_FACTOR)
+
+
+def _evidence_pair(
+    bundle: Bundle, pair: Pair, asked: Decimal, owed: Decimal
+) -> tuple[Evidence, ...]:
+    lang_asks = text_part(bundle, "bill-exceeds-notice", "bill_asks", asked=asked)
+    lang_owes = text_part(bundle, "bill-exceeds-notice", "notice_says", owed=owed)
+    return (evidence(pair.bill, lang_asks), evidence(pair.notice, lang_owes))
+
+
+def _compare(bundle: Bundle, pair: Pair) -> Iterator[Finding]:
+    asked = pair.bill.line.patient_owes
+    owed = may_owe(pair.notice.line)
+    if asked is None or owed is None or asked <= 0:
+        return
+    service = describe_service(bundle, pair.bill.line)
+    notice_name = document_name(bundle, pair.notice.document)
+    proof = _evidence_pair(bundle, pair, asked, owed)
+    coverage = bundle.coverage_of(pair.notice.document)
+    if bundle.is_qmb(pair.notice) and coverage in MEDICARE_COVERAGES and owed > 0:
+        yield make_finding(
+            bundle,
+            "qmb-billed",
+            amount=min(asked, owed),
+            evidence=proof,
+            service=service,
+            asked=asked,
+            owed=owed,
+            notice=notice_name,
+        )
+    excess = asked - owed
+    if excess < CENT:
+        return
+    limit = limiting_charge(bundle, pair.notice)
+    if limit is not None and asked > limit:
+        return  # check_limiting_charge reports it: one cause, one finding.
+    fields = {"service": service, "asked": asked, "owed": owed, "notice": notice_name}
+    co_code = None if pair.notice.claim.assigned is False and coverage is Coverage.ORIGINAL_MEDICARE else _co_amount_matching(pair.notice, excess)
+    if co_code:
+        story = "sequestration" if co_code == "CO-253" else "contractual"
+        yield make_finding(
+            bundle,
+            "contractual-billed-to-patient",
+            amount=excess,
+            evidence=proof,
+            codes=tuple(co_code.split(" + ")),
+            story=text_part(bundle, "contractual-billed-to-patient", story, code=co_code, amount=excess),
+            **fields,
+        )
+        return
+    implied = implied_sequestration(bundle, pair.notice)
+    if implied is not None and _close(implied, excess):
+        yield make_finding(
+            bundle,
+            "contractual-billed-to-patient",
+            amount=excess,
+            evidence=proof,
+            codes=("CO-253",),
+            story=text_part(bundle, "contractual-billed-to-patient", "implied", amount=excess),
+            **fields,
+        )
+        return
+    yield make_finding(bundle, "bill-exceeds-notice", amount=excess, evidence=proof, **fields)
+
+
+def check_bill_against_notice(bundle: Bundle) -> Iterator[Finding]:
+    """contractual-billed-to-patient, bill-exceeds-notice and qmb-billed, per matched line."""
+    for pair in bundle.matching.pairs:
+        yield from _compare(bundle, pair)
+
+
+def check_qmb_without_notice(bundle: Bundle) -> Iterator[Finding]:
+    """qmb-billed where the user says QMB and gave only bills: any Medicare cost sharing is barred."""
+    if not bundle.answers.qmb or bundle.notices:
+        return
+    for bill in bundle.bills:
+        asked = sum((line.patient_owes or Decimal(0) for line in bill.lines), Decimal(0))
+        if bill.statement and bill.statement.balance is not None:
+            asked = bill.statement.balance
+        if asked > 0:
+            yield make_finding(
+                bundle,
+                "qmb-billed",
+                amount=asked,
+                evidence=(),
+                service=bill.source,
+                asked=asked,
+                owed=Decimal(0),
+                notice="—",
+            )
+
+
+def check_limiting_charge(bundle: Bundle) -> Iterator[Finding]:
+    """limiting-charge-exceeded: an unassigned claim charged over 115% of the approved amount."""
+    bill_for = {id(pair.notice.line): pair.bill for pair in bundle.matching.pairs}
+    for document in bundle.notices:
+        for claim in document.claims:
+            for line in claim.lines:
+                notice = Located(document, claim, line)
+                limit = limiting_charge(bundle, notice)
+                if limit is None:
+                    continue
+                bill = bill_for.get(id(line))
+                charges = [line.billed]
+                if bill is not None:
+                    charges += [bill.line.billed, bill.line.patient_owes]
+                charge = max((c for c in charges if c is not None), default=None)
+                if charge is None or charge <= limit:
+                    continue
+                proof = [evidence(notice, text_part(bundle, "limiting-charge-exceeded", "approved", approved=line.allowed, limit=limit))]
+                if bill is not None:
+                    proof.append(evidence(bill, text_part(bundle, "limiting-charge-exceeded", "charged", charge=charge)))
+                yield make_finding(
+                    bundle,
+                    "limiting-charge-exceeded",
+                    amount=charge - limit,
+                    evidence=tuple(proof),
+                    service=describe_service(bundle, line),
+                    charge=charge,
+                    approved=line.allowed,
+                    limit=limit,
+                )
+
+
+def check_dates(bundle: Bundle) -> Iterator[Finding]:
+    """date-mismatch: same code and amount on bill and notice, under different dates."""
+    for pair in bundle.matching.date_mismatches:
+        bill_day, notice_day = pair.bill.line.date_of_service, pair.notice.line.date_of_service
+        yield make_finding(
+            bundle,
+            "date-mismatch",
+            amount=pair.bill.line.patient_owes,
+            evidence=(
+                evidence(pair.bill, display_date(bill_day, bundle.lang)),
+                evidence(pair.notice, display_date(notice_day, bundle.lang)),
+            ),
+            service=describe_service(bundle, pair.bill.line),
+            bill_date=display_date(bill_day, bundle.lang),
+            notice_date=display_date(notice_day, bundle.lang),
+        )
+
+
+def check_services_on_notice(bundle: Bundle) -> Iterator[Finding]:
+    """service-not-on-notice: a bill line that matches no notice line given with it."""
+    for bill in bundle.matching.unmatched:
+        if not (bill.line.patient_owes or bill.line.billed):
+            continue
+        yield make_finding(
+            bundle,
+            "service-not-on-notice",
+            amount=bill.line.patient_owes,
+            evidence=(evidence(bill, describe_service(bundle, bill.line)),),
+            service=describe_service(bundle, bill.line),
+        )
+
+
+_NAME_NOISE = {
+    "the", "and", "of", "llc", "inc", "pc", "pa", "md", "do", "dr", "ltd", "pllc", "corp",
+    "clinic", "medical", "center", "centre", "group", "associates", "health", "healthcare",
+    "hospital", "services", "practice", "physicians", "care", "family",
+}
+
+
+def _name_tokens(name: str) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", name.lower())
+    return {word for word in words if len(word) > 2 and word not in _NAME_NOISE}
+
+
+def names_agree(a: str, b: str) -> bool:
+    """Two provider names plausibly the same: a shared distinctive word, or one inside the other."""
+    tokens_a, tokens_b = _name_tokens(a), _name_tokens(b)
+    if not tokens_a or not tokens_b:
+        return a.strip().lower() == b.strip().lower() or not (tokens_a and tokens_b)
+    return bool(tokens_a & tokens_b)
+
+
+def check_providers(bundle: Bundle) -> Iterator[Finding]:
+    """provider-mismatch: the bill's provider is not the provider on the matching notice claim."""
+    seen: set[tuple[int, int]] = set()
+    for pair in (*bundle.matching.pairs, *bundle.matching.date_mismatches):
+        key = (id(pair.bill.claim), id(pair.notice.claim))
+        billed_by, noticed = pair.bill.claim.provider, pair.notice.claim.provider
+        if key in seen or not billed_by or not noticed:
+            continue
+        seen.add(key)
+        if names_agree(billed_by, noticed):
+            continue
+        yield make_finding(
+            bundle,
+            "provider-mismatch",
+            evidence=(evidence(pair.bill, billed_by), evidence(pair.notice, noticed)),
+            bill_provider=billed_by,
+            notice_provider=noticed,
+            severity=Severity.WARNING,
+        )

@@ -1,0 +1,155 @@
+"""The command line: bill-explainer explain | serve | codes | check-content."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from .content import library
+from .errors import ContentError, ExplainerError
+from .explain import explain_uploads
+from .model import Answers, Coverage
+from .present.json import explanation_to_dict
+from .present.text import render_text
+from .read.upload import Role, Upload
+from .values import parse_date
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+USER_COVERAGES = ("original_medicare", "medicare_advantage", "commercial", "medicaid", "medicare_part_d")
+
+
+def _read_file(path: str, role: Role) -> Upload:
+    """A file's bytes; '-' reads standard input. Only read, never copied anywhere."""
+    if path == "-":
+        return Upload(sys.stdin.buffer.read(), "stdin", role)
+    try:
+        return Upload(Path(path).read_bytes(), Path(path).name, role)
+    except FileNotFoundError:
+        raise ExplainerError(f"There is no file called “{path}”.", source=path) from None
+    except IsADirectoryError:
+        raise ExplainerError(f"“{path}” is a folder, not a file.", source=path) from None
+    except PermissionError:
+        raise ExplainerError(f"We are not allowed to read “{path}”.", source=path) from None
+
+
+def _date_arg(text: str) -> date:
+    day = parse_date(text)
+    if day is None:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a date we can read (try 2025-04-15)")
+    return day
+
+
+def _explain(args: argparse.Namespace) -> int:
+    uploads = [_read_file(path, Role.NOTICE) for path in args.notice]
+    uploads += [_read_file(path, Role.BILL) for path in args.bill]
+    uploads += [_read_file(path, Role.AUTO) for path in args.files]
+    if not uploads:
+        raise ExplainerError("Give at least one file: --notice FILE, --bill FILE, or FILE.")
+    answers = Answers(
+        qmb=args.qmb,
+        coverage=Coverage(args.coverage) if args.coverage else None,
+        notice_received=args.received,
+        lang=args.lang,
+    )
+    explanation = explain_uploads(uploads, answers)
+    if args.json:
+        json.dump(explanation_to_dict(explanation), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_text(explanation, library()))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """Run the web app under gunicorn (the engine itself never imports the web framework)."""
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--config",
+        str(PROJECT_ROOT / "gunicorn.conf.py"),
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--chdir",
+        str(PROJECT_ROOT),
+    ]
+    if args.workers:
+        command += ["--workers", str(args.workers)]
+    command.append("app:create_app()")
+    os.execv(sys.executable, command)
+    return 0  # pragma: no cover - execv does not return
+
+
+def _codes(args: argparse.Namespace) -> int:
+    from .codes import lookup
+    from .codes_cli import print_codes
+
+    return print_codes(library(), args.codes, args.lang, args.json, lookup)
+
+
+def _check_content(args: argparse.Namespace) -> int:
+    from .content_check import run_check
+
+    return run_check(verbose=args.verbose)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with one sub-command per job."""
+    parser = argparse.ArgumentParser(
+        prog="bill-explainer",
+        description="Explain US medical bills and notices in plain words, and check the bill.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    explain = commands.add_parser("explain", help="explain notices and bills")
+    explain.add_argument("--notice", action="append", default=[], metavar="FILE",
+                         help="a Medicare Summary Notice, EOB, 835 or typed notice lines (repeatable)")
+    explain.add_argument("--bill", action="append", default=[], metavar="FILE",
+                         help="a provider's bill or statement (repeatable)")
+    explain.add_argument("--qmb", action="store_true",
+                         help="the patient is a Qualified Medicare Beneficiary (QMB)")
+    explain.add_argument("--coverage", choices=USER_COVERAGES, help="the patient's coverage")
+    explain.add_argument("--received", type=_date_arg, metavar="DATE",
+                         help="the day the notice arrived (for the appeal deadline)")
+    explain.add_argument("--lang", choices=("en", "es"), default="en")
+    explain.add_argument("--json", action="store_true", help="print the JSON contract")
+    explain.add_argument("files", nargs="*", metavar="FILE", help="more papers; their kind is sniffed")
+    explain.set_defaults(run=_explain)
+
+    serve = commands.add_parser("serve", help="run the web app under gunicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=5000)
+    serve.add_argument("--workers", type=int, default=0)
+    serve.set_defaults(run=_serve)
+
+    codes = commands.add_parser("codes", help="print the code library, or the codes asked")
+    codes.add_argument("codes", nargs="*", metavar="CODE")
+    codes.add_argument("--lang", choices=("en", "es"), default="en")
+    codes.add_argument("--json", action="store_true")
+    codes.set_defaults(run=_codes)
+
+    check = commands.add_parser("check-content", help="validate content/ and report readability")
+    check.add_argument("--verbose", action="store_true")
+    check.set_defaults(run=_check_content)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `bill-explainer` command."""
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+        return code
+    except ContentError as error:
+        print(f"bill-explainer: {error.message}", file=sys.stderr)
+        return 3
+    except ExplainerError as error:
+        print(f"bill-explainer: {error.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

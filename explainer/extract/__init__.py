@@ -1,0 +1,1 @@
+"""Extractors: what a reader produced, turned into Documents, Claims, ServiceLines."""

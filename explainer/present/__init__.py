@@ -1,0 +1,1 @@
+"""Presenters: an Explanation as JSON (the contract), CLI text, and (in web/) HTML."""

@@ -1,0 +1,40 @@
+"""Tell what a file is from its first bytes: the file name and extension mean nothing."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Format
+
+_X12_START = re.compile(rb"^\s*(ISA.|ST.835.|BPR.|GS.HP.)", re.IGNORECASE)
+_X12_SEGMENTS = re.compile(rb"(?:^|[~\n'])\s*(CLP|SVC|BPR|TRN)[*|^:]")
+
+IMAGE_MAGIC = (
+    b"\xff\xd8\xff",  # JPEG
+    b"\x89PNG\r\n\x1a\n",
+    b"GIF8",
+    b"II*\x00",  # TIFF little-endian
+    b"MM\x00*",  # TIFF big-endian
+    b"BM",
+)
+
+
+def is_heic(data: bytes) -> bool:
+    """HEIC/HEIF photos (iPhone) carry an ISO-BMFF 'ftyp' box with a HEIF brand."""
+    return data[4:8] == b"ftyp" and data[8:12] in {b"heic", b"heix", b"mif1", b"msf1", b"heim", b"heis", b"hevc"}
+
+
+def sniff_format(data: bytes) -> Format:
+    """PDF, image, X12 835, or (by default) typed text."""
+    head = data[:2048].lstrip(b"\xef\xbb\xbf")
+    if b"%PDF-" in data[:1024]:
+        return Format.PDF
+    if head.startswith(IMAGE_MAGIC) or is_heic(head) or head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return Format.IMAGE
+    if _X12_START.match(head):
+        return Format.X12
+    # An 835 without its envelope still has claim-payment segments in a row.
+    sample = data[:65536]
+    if len(_X12_SEGMENTS.findall(sample)) >= 2 and b"CLP" in sample:
+        return Format.X12
+    return Format.TEXT
