@@ -20,7 +20,13 @@ from .read.upload import Role, Upload
 from .values import parse_date
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-USER_COVERAGES = ("original_medicare", "medicare_advantage", "commercial", "medicaid", "medicare_part_d")
+USER_COVERAGES = (
+    "original_medicare",
+    "medicare_advantage",
+    "commercial",
+    "medicaid",
+    "medicare_part_d",
+)
 
 
 def _read_file(path: str, role: Role) -> Upload:
@@ -107,18 +113,35 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     explain = commands.add_parser("explain", help="explain notices and bills")
-    explain.add_argument("--notice", action="append", default=[], metavar="FILE",
-                         help="a Medicare Summary Notice, EOB, 835 or typed notice lines (repeatable)")
-    explain.add_argument("--bill", action="append", default=[], metavar="FILE",
-                         help="a provider's bill or statement (repeatable)")
-    explain.add_argument("--qmb", action="store_true",
-                         help="the patient is a Qualified Medicare Beneficiary (QMB)")
+    explain.add_argument(
+        "--notice",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a Medicare Summary Notice, EOB, 835 or typed notice lines (repeatable)",
+    )
+    explain.add_argument(
+        "--bill",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a provider's bill or statement (repeatable)",
+    )
+    explain.add_argument(
+        "--qmb", action="store_true", help="the patient is a Qualified Medicare Beneficiary (QMB)"
+    )
     explain.add_argument("--coverage", choices=USER_COVERAGES, help="the patient's coverage")
-    explain.add_argument("--received", type=_date_arg, metavar="DATE",
-                         help="the day the notice arrived (for the appeal deadline)")
+    explain.add_argument(
+        "--received",
+        type=_date_arg,
+        metavar="DATE",
+        help="the day the notice arrived (for the appeal deadline)",
+    )
     explain.add_argument("--lang", choices=("en", "es"), default="en")
     explain.add_argument("--json", action="store_true", help="print the JSON contract")
-    explain.add_argument("files", nargs="*", metavar="FILE", help="more papers; their kind is sniffed")
+    explain.add_argument(
+        "files", nargs="*", metavar="FILE", help="more papers; their kind is sniffed"
+    )
     explain.set_defaults(run=_explain)
 
     serve = commands.add_parser("serve", help="run the web app under gunicorn")

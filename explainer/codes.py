@@ -24,10 +24,10 @@ def _unknown(system: CodeSystem, code: str, lang: str) -> CodeExplanation:
         )
     else:
         title = "A code we cannot explain"
-        plain = (
-            f"We do not have code {code} in our list. Ask whoever sent you this paper what it means."
-        )
-    return CodeExplanation(system=system, code=code, title=title, plain=plain, patient_pays=None, known=False)
+        plain = f"We do not have code {code} in our list. Ask whoever sent you this paper what it means."
+    return CodeExplanation(
+        system=system, code=code, title=title, plain=plain, patient_pays=None, known=False
+    )
 
 
 def _procedure_range(library: Library, code: str) -> ProcedureRange | None:
@@ -52,7 +52,9 @@ def explain_procedure(library: Library, code: str, lang: str = "en") -> CodeExpl
     )
 
 
-def explain_code(library: Library, system: CodeSystem, code: str, lang: str = "en") -> CodeExplanation:
+def explain_code(
+    library: Library, system: CodeSystem, code: str, lang: str = "en"
+) -> CodeExplanation:
     """One code of a known system, or an honest 'unknown' entry."""
     code = code.strip().upper()
     if system is CodeSystem.PROCEDURE:

@@ -31,7 +31,9 @@ def _entry_dict(library: Library, code: CodeExplanation) -> dict[str, object]:
     }
 
 
-def print_codes(library: Library, queries: Sequence[str], lang: str, as_json: bool, lookup: Lookup) -> int:
+def print_codes(
+    library: Library, queries: Sequence[str], lang: str, as_json: bool, lookup: Lookup
+) -> int:
     """Print the asked codes (or every code); exit 1 when a query matched nothing."""
     if queries:
         found: list[CodeExplanation] = []
@@ -45,7 +47,12 @@ def print_codes(library: Library, queries: Sequence[str], lang: str, as_json: bo
         found = [entry.explain(lang) for entry in library.codes.values()]
         missing = []
     if as_json:
-        json.dump({"codes": [_entry_dict(library, code) for code in found]}, sys.stdout, indent=2, ensure_ascii=False)
+        json.dump(
+            {"codes": [_entry_dict(library, code) for code in found]},
+            sys.stdout,
+            indent=2,
+            ensure_ascii=False,
+        )
         sys.stdout.write("\n")
     else:
         for code in found:

@@ -20,7 +20,9 @@ from typing import Any
 from .errors import ContentError
 from .model import CodeExplanation, CodeSystem
 
-CONTENT_DIR = Path(os.environ.get("BILL_EXPLAINER_CONTENT", Path(__file__).parent.parent / "content"))
+CONTENT_DIR = Path(
+    os.environ.get("BILL_EXPLAINER_CONTENT", Path(__file__).parent.parent / "content")
+)
 
 CODE_FILES: dict[CodeSystem, str] = {
     CodeSystem.GROUP: "codes/group.toml",
@@ -123,7 +125,11 @@ def _load_toml(path: Path, problems: list[str]) -> dict[str, Any]:
 
 
 def _check_keys(
-    where: str, entry: Mapping[str, Any], required: set[str], optional: set[str], problems: list[str]
+    where: str,
+    entry: Mapping[str, Any],
+    required: set[str],
+    optional: set[str],
+    problems: list[str],
 ) -> bool:
     missing = required - entry.keys()
     unknown = entry.keys() - required - optional
@@ -139,7 +145,7 @@ def _patient_pays(where: str, value: Any, problems: list[str]) -> bool | None:
         return value
     if value == "depends":
         return None
-    problems.append(f"{where}: patient_pays must be true, false or \"depends\", not {value!r}")
+    problems.append(f'{where}: patient_pays must be true, false or "depends", not {value!r}')
     return None
 
 
@@ -205,7 +211,9 @@ def _sequestration(root: Path, problems: list[str]) -> tuple[RatePeriod, ...]:
     periods = []
     for index, entry in enumerate(data.get("period", [])):
         where = f"{relative}: period[{index}]"
-        if not _check_keys(where, entry, {"start", "reference"}, {"end", "rate", "status"}, problems):
+        if not _check_keys(
+            where, entry, {"start", "reference"}, {"end", "rate", "status"}, problems
+        ):
             continue
         rate = entry.get("rate")
         if rate is not None and not isinstance(rate, Decimal):
@@ -215,7 +223,9 @@ def _sequestration(root: Path, problems: list[str]) -> tuple[RatePeriod, ...]:
     periods.sort(key=lambda period: period.start)
     for before, after in zip(periods, periods[1:], strict=False):
         if before.end is None or before.end >= after.start:
-            problems.append(f"{relative}: periods starting {before.start} and {after.start} overlap")
+            problems.append(
+                f"{relative}: periods starting {before.start} and {after.start} overlap"
+            )
     return tuple(periods)
 
 

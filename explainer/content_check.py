@@ -24,7 +24,12 @@ def readability(library: Library) -> tuple[list[tuple[str, float]], list[float]]
     spanish: list[float] = []
     for (system, code), entry in library.codes.items():
         textstat.set_lang("en")
-        english.append((f"{system.value}:{code}", float(textstat.flesch_kincaid_grade(entry.texts["en"]["plain"]))))
+        english.append(
+            (
+                f"{system.value}:{code}",
+                float(textstat.flesch_kincaid_grade(entry.texts["en"]["plain"])),
+            )
+        )
         plain_es = entry.texts.get("es", {}).get("plain")
         if plain_es:
             textstat.set_lang("es")
@@ -42,13 +47,27 @@ def run_check(verbose: bool = False) -> int:
         return 1
     counts = Counter(system.value for system, _ in library.codes)
     inactive = sum(not entry.active for entry in library.codes.values())
-    missing_es = [f"{s.value}:{c}" for (s, c), e in library.codes.items() if not e.texts.get("es", {}).get("plain")]
+    missing_es = [
+        f"{s.value}:{c}"
+        for (s, c), e in library.codes.items()
+        if not e.texts.get("es", {}).get("plain")
+    ]
     print("content/ is valid.")
-    print("codes: " + ", ".join(f"{system} {count}" for system, count in sorted(counts.items())) + f" ({inactive} no longer used)")
-    print(f"procedure ranges: {len(library.procedures)}; sequestration periods: {len(library.sequestration)}; finding rules: {len(library.findings)}")
+    print(
+        "codes: "
+        + ", ".join(f"{system} {count}" for system, count in sorted(counts.items()))
+        + f" ({inactive} no longer used)"
+    )
+    print(
+        f"procedure ranges: {len(library.procedures)}; "
+        f"sequestration periods: {len(library.sequestration)}; "
+        f"finding rules: {len(library.findings)}"
+    )
     status = 0
     if missing_es:
-        print(f"missing Spanish: {len(missing_es)} ({', '.join(missing_es[:10])}{' …' if len(missing_es) > 10 else ''})")
+        print(
+            f"missing Spanish: {len(missing_es)} ({', '.join(missing_es[:10])}{' …' if len(missing_es) > 10 else ''})"
+        )
         status = 1
     scores = readability(library)
     if scores is None:
@@ -62,9 +81,15 @@ def run_check(verbose: bool = False) -> int:
         f"max {max(grades):.1f}; over grade {MAX_GRADE:g}: {len(too_hard)}"
     )
     if spanish:
-        print(f"readability (Spanish Fernández-Huerta of `plain_es`): median {statistics.median(spanish):.1f}, min {min(spanish):.1f}")
-    for code, grade in sorted(too_hard, key=lambda item: -item[1]) if verbose or too_hard else []:
+        print(
+            "readability (Spanish Fernández-Huerta of `plain_es`): "
+            f"median {statistics.median(spanish):.1f}, min {min(spanish):.1f}"
+        )
+    for code, grade in sorted(too_hard, key=lambda item: -item[1]):
         print(f"  too hard: {code} grade {grade:.1f}")
+    if verbose:
+        for code, grade in english:
+            print(f"  {code}: grade {grade:.1f}")
     if too_hard or statistics.median(grades) > TARGET_MEDIAN_GRADE:
         status = 1
     if spanish and statistics.median(spanish) < TARGET_SPANISH_MEDIAN:

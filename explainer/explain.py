@@ -15,14 +15,15 @@ from .totals import compute_totals
 SEVERITY_ORDER = {Severity.ALERT: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
-def explain(
-    documents: Sequence[Document], answers: Answers | None = None
-) -> Explanation:
+def explain(documents: Sequence[Document], answers: Answers | None = None) -> Explanation:
     """Explain the codes in `documents` and run every check; red flags come first."""
     answers = answers or Answers()
     content = library()
     bundle = Bundle(
-        documents=tuple(documents), answers=answers, library=content, today=answers.today or date.today()
+        documents=tuple(documents),
+        answers=answers,
+        library=content,
+        today=answers.today or date.today(),
     )
     findings: list[Finding] = []
     for check in ALL_CHECKS:

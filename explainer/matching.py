@@ -20,7 +20,11 @@ class Located:
     line: ServiceLine
 
     def label(self) -> str:
-        return f"{self.document.source}, {self.line.where}" if self.line.where else self.document.source
+        return (
+            f"{self.document.source}, {self.line.where}"
+            if self.line.where
+            else self.document.source
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +67,10 @@ def _score(bill: ServiceLine, notice: ServiceLine) -> int:
     if bill.date_of_service is None or notice.date_of_service is None:
         same_day = None
     else:
-        same_day = notice.date_of_service <= bill.date_of_service <= (
-            notice.date_through or notice.date_of_service
+        same_day = (
+            notice.date_of_service
+            <= bill.date_of_service
+            <= (notice.date_through or notice.date_of_service)
         )
     same_code = _same_code(bill, notice)
     same_charge = bill.billed is not None and bill.billed == notice.billed

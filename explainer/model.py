@@ -56,7 +56,9 @@ class CodeSystem(StrEnum):
     MSN_NOTE = "msn_note"
 
 
-NOTICE_KINDS = frozenset({DocumentKind.MSN, DocumentKind.EOB, DocumentKind.ERA835, DocumentKind.NOTICE})
+NOTICE_KINDS = frozenset(
+    {DocumentKind.MSN, DocumentKind.EOB, DocumentKind.ERA835, DocumentKind.NOTICE}
+)
 
 
 @dataclass(frozen=True, slots=True)

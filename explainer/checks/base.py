@@ -150,7 +150,11 @@ def describe_service(bundle: Bundle, line: ServiceLine) -> str:
     name = ""
     if line.procedure_code:
         explained = explain_procedure(bundle.library, line.procedure_code, bundle.lang)
-        category = explained.title if explained.known else ("servicio" if bundle.lang == "es" else "service")
+        category = (
+            explained.title
+            if explained.known
+            else ("servicio" if bundle.lang == "es" else "service")
+        )
         name = f"{category.lower()} ({line.procedure_code})"
     elif line.description:
         name = line.description

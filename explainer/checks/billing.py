@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 from ..matching import Located, Pair
 from ..model import Coverage, Evidence, Finding, Group, Severity
@@ -109,8 +110,17 @@ def _compare(bundle: Bundle, pair: Pair) -> Iterator[Finding]:
     limit = limiting_charge(bundle, pair.notice)
     if limit is not None and asked > limit:
         return  # check_limiting_charge reports it: one cause, one finding.
-    fields = {"service": service, "asked": asked, "owed": owed, "notice": notice_name}
-    co_code = None if pair.notice.claim.assigned is False and coverage is Coverage.ORIGINAL_MEDICARE else _co_amount_matching(pair.notice, excess)
+    fields: dict[str, Any] = {
+        "service": service,
+        "asked": asked,
+        "owed": owed,
+        "notice": notice_name,
+    }
+    co_code = (
+        None
+        if pair.notice.claim.assigned is False and coverage is Coverage.ORIGINAL_MEDICARE
+        else _co_amount_matching(pair.notice, excess)
+    )
     if co_code:
         story = "sequestration" if co_code == "CO-253" else "contractual"
         yield make_finding(
@@ -119,7 +129,9 @@ def _compare(bundle: Bundle, pair: Pair) -> Iterator[Finding]:
             amount=excess,
             evidence=proof,
             codes=tuple(co_code.split(" + ")),
-            story=text_part(bundle, "contractual-billed-to-patient", story, code=co_code, amount=excess),
+            story=text_part(
+                bundle, "contractual-billed-to-patient", story, code=co_code, amount=excess
+            ),
             **fields,
         )
         return
@@ -182,9 +194,25 @@ def check_limiting_charge(bundle: Bundle) -> Iterator[Finding]:
                 charge = max((c for c in charges if c is not None), default=None)
                 if charge is None or charge <= limit:
                     continue
-                proof = [evidence(notice, text_part(bundle, "limiting-charge-exceeded", "approved", approved=line.allowed, limit=limit))]
+                proof = [
+                    evidence(
+                        notice,
+                        text_part(
+                            bundle,
+                            "limiting-charge-exceeded",
+                            "approved",
+                            approved=line.allowed,
+                            limit=limit,
+                        ),
+                    )
+                ]
                 if bill is not None:
-                    proof.append(evidence(bill, text_part(bundle, "limiting-charge-exceeded", "charged", charge=charge)))
+                    proof.append(
+                        evidence(
+                            bill,
+                            text_part(bundle, "limiting-charge-exceeded", "charged", charge=charge),
+                        )
+                    )
                 yield make_finding(
                     bundle,
                     "limiting-charge-exceeded",
@@ -230,9 +258,33 @@ def check_services_on_notice(bundle: Bundle) -> Iterator[Finding]:
 
 
 _NAME_NOISE = {
-    "the", "and", "of", "llc", "inc", "pc", "pa", "md", "do", "dr", "ltd", "pllc", "corp",
-    "clinic", "medical", "center", "centre", "group", "associates", "health", "healthcare",
-    "hospital", "services", "practice", "physicians", "care", "family",
+    "the",
+    "and",
+    "of",
+    "llc",
+    "inc",
+    "pc",
+    "pa",
+    "md",
+    "do",
+    "dr",
+    "ltd",
+    "pllc",
+    "corp",
+    "clinic",
+    "medical",
+    "center",
+    "centre",
+    "group",
+    "associates",
+    "health",
+    "healthcare",
+    "hospital",
+    "services",
+    "practice",
+    "physicians",
+    "care",
+    "family",
 }
 
 

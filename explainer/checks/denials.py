@@ -67,7 +67,11 @@ def _reason_text(bundle: Bundle, located: Located) -> tuple[str, bool | None, tu
     group, reason = reasons[0]
     explained = explain_code(bundle.library, CodeSystem.CARC, reason, bundle.lang)
     owes = False if group in {Group.CO, Group.PI} else (True if group is Group.PR else None)
-    return f"{group.value}-{reason}: {explained.title}", owes, tuple(f"{g.value}-{r}" for g, r in reasons)
+    return (
+        f"{group.value}-{reason}: {explained.title}",
+        owes,
+        tuple(f"{g.value}-{r}" for g, r in reasons),
+    )
 
 
 def check_denials(bundle: Bundle) -> Iterator[Finding]:
@@ -78,7 +82,11 @@ def check_denials(bundle: Bundle) -> Iterator[Finding]:
         bill = billed_for.get(id(located.line))
         asked = bill.line.patient_owes if bill else None
         severity = Severity.WARNING if asked else Severity.INFO
-        owes_key = {True: "denied_you_may_owe", False: "denied_you_do_not_owe", None: "denied_owe_depends"}[owes]
+        owes_key = {
+            True: "denied_you_may_owe",
+            False: "denied_you_do_not_owe",
+            None: "denied_owe_depends",
+        }[owes]
         proof = [evidence(located, reason)]
         if bill is not None and asked:
             proof.append(evidence(bill, f"{asked}"))
@@ -118,8 +126,14 @@ def check_appeal_deadline(bundle: Bundle) -> Iterator[Finding]:
             continue
         deadline, assumed = appeal_deadline(document.notice_date, bundle.answers.notice_received)
         messages = bundle.library.messages
-        when = display_date(deadline, bundle.lang) if deadline else messages["deadline_unknown"][bundle.lang]
-        assumption = messages["deadline_assumed" if assumed and deadline else "deadline_given"][bundle.lang]
+        when = (
+            display_date(deadline, bundle.lang)
+            if deadline
+            else messages["deadline_unknown"][bundle.lang]
+        )
+        assumption = messages["deadline_assumed" if assumed and deadline else "deadline_given"][
+            bundle.lang
+        ]
         yield make_finding(
             bundle,
             "appeal-deadline",
@@ -132,5 +146,7 @@ def check_appeal_deadline(bundle: Bundle) -> Iterator[Finding]:
                 ),
             ),
             deadline_text=when,
-            assumption=assumption.format(notice_date=display_date(document.notice_date, bundle.lang)),
+            assumption=assumption.format(
+                notice_date=display_date(document.notice_date, bundle.lang)
+            ),
         )

@@ -33,7 +33,9 @@ def check_duplicate_lines(bundle: Bundle) -> Iterator[Finding]:
                 bundle,
                 "duplicate-charge",
                 amount=(extra or Decimal(0)) * (len(lines) - 1),
-                evidence=tuple(evidence(located, describe_service(bundle, located.line)) for located in lines),
+                evidence=tuple(
+                    evidence(located, describe_service(bundle, located.line)) for located in lines
+                ),
                 service=describe_service(bundle, first),
                 times=len(lines),
             )

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
+from ..matching import Located
 from ..model import Claim, Coverage, Document, Evidence, Finding, Group
 from ..sequestration import TOLERANCE, expected_cut, rate_on
 from ..values import display_date, display_percent
 from .base import Bundle, evidence, make_finding
 from .billing import implied_sequestration
-from ..matching import Located
 
 SEQUESTRATION = "253"
 NOT_SEQUESTERED = {
@@ -91,12 +91,22 @@ def check_sequestration(bundle: Bundle) -> Iterator[Finding]:
             if claim.status == "22":
                 continue
             claim_cut = sum(
-                (a.amount for a in claim.adjustments if a.group is Group.CO and a.reason == SEQUESTRATION),
+                (
+                    a.amount
+                    for a in claim.adjustments
+                    if a.group is Group.CO and a.reason == SEQUESTRATION
+                ),
                 Decimal(0),
             )
             if claim_cut:
-                proof = Evidence(document.source, claim.where or (claim.claim_number or ""), f"CO-253 {claim_cut}")
-                yield from _check_one(bundle, document, _claim_day(claim), claim.paid, claim_cut, proof)
+                proof = Evidence(
+                    document.source,
+                    claim.where or (claim.claim_number or ""),
+                    f"CO-253 {claim_cut}",
+                )
+                yield from _check_one(
+                    bundle, document, _claim_day(claim), claim.paid, claim_cut, proof
+                )
             for line in claim.lines:
                 located = Located(document, claim, line)
                 cut = line.adjustment_total(Group.CO, SEQUESTRATION)
@@ -114,6 +124,8 @@ def check_sequestration(bundle: Bundle) -> Iterator[Finding]:
                             day,
                             line.paid,
                             implied,
-                            evidence(located, f"{line.allowed} − {line.paid} − {line.patient_owes}"),
+                            evidence(
+                                located, f"{line.allowed} − {line.paid} − {line.patient_owes}"
+                            ),
                             implied=True,
                         )

@@ -18,7 +18,11 @@ def check_statement_balance(bundle: Bundle) -> Iterator[Finding]:
         totals = bill.statement
         if totals is None or None in (totals.charges, totals.payments, totals.balance):
             continue
-        assert totals.charges is not None and totals.payments is not None and totals.balance is not None
+        assert (
+            totals.charges is not None
+            and totals.payments is not None
+            and totals.balance is not None
+        )
         adjustments = totals.adjustments or Decimal(0)
         # Ledgers print payments and adjustments as credits, with or without a minus sign.
         expected = totals.charges - abs(totals.payments) - abs(adjustments)

@@ -27,7 +27,7 @@ from ..model import (
     StatementTotals,
 )
 from ..read.upload import Role
-from ..values import MONEY_PATTERN, date_from_match, DATE_PATTERN, display_money, money_from_match
+from ..values import DATE_PATTERN, MONEY_PATTERN, date_from_match, display_money, money_from_match
 
 # --- what the words on a line mean -------------------------------------------------------
 
@@ -96,14 +96,19 @@ LABELS: dict[str, tuple[str, ...]] = {
 COST_SHARING_REASON = {"deductible": "1", "coinsurance": "2", "copay": "3"}
 
 _LABEL_TO_FIELD = {label: name for name, labels in LABELS.items() for label in labels}
-_LABEL_WORDS = "|".join(re.escape(label) for label in sorted(_LABEL_TO_FIELD, key=len, reverse=True))
+_LABEL_WORDS = "|".join(
+    re.escape(label) for label in sorted(_LABEL_TO_FIELD, key=len, reverse=True)
+)
 LABELLED_AMOUNT = re.compile(
     rf"(?<![\w-])(?P<label>{_LABEL_WORDS})(?![\w-])\s*(?:amount)?\s*[:=]?\s*(?P<amount>{MONEY_PATTERN.pattern})",
     re.IGNORECASE | re.VERBOSE,
 )
 
 GROUPS = "CO|PR|OA|PI|CR"
-GROUP_REASON = re.compile(rf"(?<![A-Za-z0-9])(?P<group>{GROUPS})\s*[-–:/]?\s*(?P<reason>[A-Z]?\d{{1,3}})(?![\d.,])", re.IGNORECASE)
+GROUP_REASON = re.compile(
+    rf"(?<![A-Za-z0-9])(?P<group>{GROUPS})\s*[-–:/]?\s*(?P<reason>[A-Z]?\d{{1,3}})(?![\d.,])",
+    re.IGNORECASE,
+)
 BARE_CARC = re.compile(r"\bCARC\s*#?\s*(?P<reason>[A-Z]?\d{1,3})\b", re.IGNORECASE)
 REMARK = re.compile(r"(?<![A-Za-z0-9])(?P<code>MA\d{2,3}|M\d{1,3}|N\d{1,3})(?![A-Za-z0-9])")
 PROCEDURE = re.compile(
@@ -111,15 +116,21 @@ PROCEDURE = re.compile(
 )
 SEGMENT = re.compile(r"^\s*(?P<id>CAS|SVC|DTM|AMT|LQ|CLP|NM1|MOA|MIA)(?P<sep>[*|^])", re.IGNORECASE)
 
-DENIED = re.compile(r"\b(denied|not approved|approved\?\s*no|not covered|rejected)\b", re.IGNORECASE)
+DENIED = re.compile(
+    r"\b(denied|not approved|approved\?\s*no|not covered|rejected)\b", re.IGNORECASE
+)
 HEADER = re.compile(
     r"^\s*(?P<key>notice date|date of notice|statement date|date processed|date|provider|doctor|"
     r"billing provider|facility|supplier|from|claim number|claim no\.?|claim #|claim|payer|plan|"
     r"insurer|insurance|assigned|assignment|account(?: number| no\.?| #)?|patient)\s*[:#]\s*(?P<value>.+?)\s*$",
     re.IGNORECASE,
 )
-ASSIGNMENT_NO = re.compile(r"\b(unassigned|not assigned|did not accept assignment|non-?participating)\b", re.IGNORECASE)
-ASSIGNMENT_YES = re.compile(r"\b(accepted assignment|accepts assignment|assigned claim|participating)\b", re.IGNORECASE)
+ASSIGNMENT_NO = re.compile(
+    r"\b(unassigned|not assigned|did not accept assignment|non-?participating)\b", re.IGNORECASE
+)
+ASSIGNMENT_YES = re.compile(
+    r"\b(accepted assignment|accepts assignment|assigned claim|participating)\b", re.IGNORECASE
+)
 TOTAL_LINE = re.compile(r"^\s*(total|totals|sum)\b", re.IGNORECASE)
 
 MSN_MARKERS = re.compile(
@@ -127,18 +138,25 @@ MSN_MARKERS = re.compile(
     r"medicare-approved amount",
     re.IGNORECASE,
 )
-EOB_MARKERS = re.compile(r"explanation of benefits|\bEOB\b|this is not a bill|plan paid", re.IGNORECASE)
+EOB_MARKERS = re.compile(
+    r"explanation of benefits|\bEOB\b|this is not a bill|plan paid", re.IGNORECASE
+)
 BILL_MARKERS = re.compile(
     r"\bstatement\b|balance due|amount due|please pay|pay this amount|\binvoice\b|total due|\bbill\b",
     re.IGNORECASE,
 )
 NOTICE_MARKERS = re.compile(r"\b(approved|allowed|may owe|you may be billed|CAS\*)", re.IGNORECASE)
 COVERAGE_MARKERS: tuple[tuple[re.Pattern[str], Coverage], ...] = (
-    (re.compile(r"medicare advantage|\bMAPD\b|\bpart c\b", re.IGNORECASE), Coverage.MEDICARE_ADVANTAGE),
+    (
+        re.compile(r"medicare advantage|\bMAPD\b|\bpart c\b", re.IGNORECASE),
+        Coverage.MEDICARE_ADVANTAGE,
+    ),
     (re.compile(r"\bpart d\b|prescription drug plan", re.IGNORECASE), Coverage.MEDICARE_PART_D),
     (re.compile(r"\bmedicaid\b", re.IGNORECASE), Coverage.MEDICAID),
     (
-        re.compile(r"original medicare|medicare summary notice|\bpart b\b|\bpart a\b", re.IGNORECASE),
+        re.compile(
+            r"original medicare|medicare summary notice|\bpart b\b|\bpart a\b", re.IGNORECASE
+        ),
         Coverage.ORIGINAL_MEDICARE,
     ),
 )
@@ -188,8 +206,10 @@ class _LineReading:
     @property
     def is_service(self) -> bool:
         money = {"billed", "allowed", "paid", "patient_owes"} & self.amounts.keys()
-        return bool(self.dates) and bool(money or self.loose_amounts or self.code) or bool(
-            self.code and (money or self.loose_amounts)
+        return (
+            bool(self.dates)
+            and bool(money or self.loose_amounts or self.code)
+            or bool(self.code and (money or self.loose_amounts))
         )
 
 
@@ -202,10 +222,16 @@ def _read_adjustments(masked: _Masked, reading: _LineReading) -> None:
         if amount is None:
             continue
         # Ledgers print adjustments as credits (-1.60); the amount adjusted is what matters.
-        reading.adjustments.append(Adjustment(Group(match.group("group").upper()), match.group("reason").upper(), abs(amount)))
+        reading.adjustments.append(
+            Adjustment(
+                Group(match.group("group").upper()), match.group("reason").upper(), abs(amount)
+            )
+        )
     for match in masked.take(BARE_CARC):
         end = len(masked.text)
-        reading.bare_reasons.append((match.group("reason").upper(), _first_free_amount(masked, match.end(), end)))
+        reading.bare_reasons.append(
+            (match.group("reason").upper(), _first_free_amount(masked, match.end(), end))
+        )
 
 
 def _first_free_amount(masked: _Masked, start: int, end: int) -> Decimal | None:
@@ -267,7 +293,9 @@ def cas_adjustments(elements: list[str]) -> tuple[list[Adjustment], list[str]]:
         if not reason:
             continue
         amount_text = elements[position + 1] if position + 1 < len(elements) else ""
-        amount = money_from_match(m) if (m := MONEY_PATTERN.fullmatch(amount_text.strip())) else None
+        amount = (
+            money_from_match(m) if (m := MONEY_PATTERN.fullmatch(amount_text.strip())) else None
+        )
         if amount is None:
             problems.append(f"The amount for {group}-{reason} is missing or unreadable.")
             continue
@@ -369,7 +397,10 @@ class _TypedReader:
         if not match:
             return False
         key, value = match.group("key").lower(), match.group("value")
-        if key.startswith(("notice date", "date of notice", "statement date", "date processed")) or key == "date":
+        if (
+            key.startswith(("notice date", "date of notice", "statement date", "date processed"))
+            or key == "date"
+        ):
             dates = [date_from_match(m) for m in DATE_PATTERN.finditer(value)]
             found = next((day for day in dates if day), None)
             if found is None:
@@ -393,7 +424,9 @@ class _TypedReader:
             return True
         if key in {"assigned", "assignment"}:
             lowered = value.lower()
-            self.claim.assigned = not (lowered.startswith(("no", "n ")) or bool(ASSIGNMENT_NO.search(value)))
+            self.claim.assigned = not (
+                lowered.startswith(("no", "n ")) or bool(ASSIGNMENT_NO.search(value))
+            )
             return True
         # account numbers and patient names are not needed for any check: read and let go.
         return True
@@ -423,13 +456,20 @@ class _TypedReader:
             day = _date_text(elements[2])
             if day:
                 self.claim.lines[-1] = replace(self.claim.lines[-1], date_of_service=day)
-        elif segment == "AMT" and len(elements) > 2 and elements[1].upper() == "B6" and self.claim.lines:
+        elif (
+            segment == "AMT"
+            and len(elements) > 2
+            and elements[1].upper() == "B6"
+            and self.claim.lines
+        ):
             self.claim.lines[-1] = replace(self.claim.lines[-1], allowed=_money(elements[2]))
         elif segment == "CLP" and len(elements) > 1:
             self._new_claim_if_used()
             self.claim.claim_number = elements[1]
         elif segment in {"MOA", "MIA"}:
-            self.claim.remarks.extend(e.upper() for e in elements[1:] if REMARK.fullmatch(e.upper()))
+            self.claim.remarks.extend(
+                e.upper() for e in elements[1:] if REMARK.fullmatch(e.upper())
+            )
         # NM1 lines name people; nothing in them is needed for a check.
 
     def feed(self, number: int, raw: str) -> None:
@@ -455,7 +495,9 @@ class _TypedReader:
             self._attach(reading.adjustments, reading.remarks)
             self._bare_reasons(number, reading)
             if reading.loose_amounts or reading.dates:
-                self.warnings.append(f"Line {number}: we read the codes but not the rest: “{text}”.")
+                self.warnings.append(
+                    f"Line {number}: we read the codes but not the rest: “{text}”."
+                )
             return
         if self._totals(text, reading):
             return
@@ -478,7 +520,13 @@ class _TypedReader:
         if re.search(r"total you may be billed", text, re.IGNORECASE) and reading.amounts:
             self.total_you_may_be_billed = next(iter(reading.amounts.values()))
             return True
-        known = {"billed": "charges", "payments": "payments", "paid": "payments", "adjustments": "adjustments", "patient_owes": "balance"}
+        known = {
+            "billed": "charges",
+            "payments": "payments",
+            "paid": "payments",
+            "adjustments": "adjustments",
+            "patient_owes": "balance",
+        }
         taken = False
         for name, amount in reading.amounts.items():
             if name in known:

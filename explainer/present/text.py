@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 from ..codes import explain_code
 from ..content import Library
@@ -19,7 +20,7 @@ from ..model import (
 from ..values import display_date, display_money
 
 WIDTH = 78
-LABELS = {
+LABELS: dict[str, dict[Any, str]] = {
     "en": {
         Severity.ALERT: "RED FLAG",
         Severity.WARNING: "CHECK THIS",
@@ -77,14 +78,16 @@ def _wrap(text: str, indent: str = "  ") -> str:
     return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
 
 
-def _finding(finding: Finding, words: dict[object, str]) -> list[str]:
+def _finding(finding: Finding, words: dict[Any, str]) -> list[str]:
     out = [f"[{words[finding.severity]}] {finding.title}", _wrap(finding.detail)]
     for piece in finding.evidence:
         where = ", ".join(part for part in (piece.document, piece.where) if part)
         out.append(_wrap(f"- {where}: {piece.says}", "    "))
     if finding.next_steps:
         out.append(f"  {words['next']}:")
-        out.extend(_wrap(f"{number}. {step}", "    ") for number, step in enumerate(finding.next_steps, 1))
+        out.extend(
+            _wrap(f"{number}. {step}", "    ") for number, step in enumerate(finding.next_steps, 1)
+        )
     return out
 
 
@@ -150,7 +153,11 @@ def _document(library: Library, document: Document, lang: str) -> list[str]:
 def _code(code: CodeExplanation, lang: str) -> list[str]:
     words = LABELS[lang]
     owes = {True: words["yes"], False: words["no"], None: words["depends"]}[code.patient_pays]
-    name = f"{code.code}" if code.system is not CodeSystem.PROCEDURE else f"{code.code} ({code.system.value})"
+    name = (
+        f"{code.code}"
+        if code.system is not CodeSystem.PROCEDURE
+        else f"{code.code} ({code.system.value})"
+    )
     out = [f"{name} — {code.title}", _wrap(code.plain)]
     if code.system is not CodeSystem.PROCEDURE and code.known:
         out.append(_wrap(owes))

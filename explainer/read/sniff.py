@@ -21,7 +21,15 @@ IMAGE_MAGIC = (
 
 def is_heic(data: bytes) -> bool:
     """HEIC/HEIF photos (iPhone) carry an ISO-BMFF 'ftyp' box with a HEIF brand."""
-    return data[4:8] == b"ftyp" and data[8:12] in {b"heic", b"heix", b"mif1", b"msf1", b"heim", b"heis", b"hevc"}
+    return data[4:8] == b"ftyp" and data[8:12] in {
+        b"heic",
+        b"heix",
+        b"mif1",
+        b"msf1",
+        b"heim",
+        b"heis",
+        b"hevc",
+    }
 
 
 def sniff_format(data: bytes) -> Format:
@@ -29,7 +37,12 @@ def sniff_format(data: bytes) -> Format:
     head = data[:2048].lstrip(b"\xef\xbb\xbf")
     if b"%PDF-" in data[:1024]:
         return Format.PDF
-    if head.startswith(IMAGE_MAGIC) or is_heic(head) or head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+    if (
+        head.startswith(IMAGE_MAGIC)
+        or is_heic(head)
+        or head[:4] == b"RIFF"
+        and head[8:12] == b"WEBP"
+    ):
         return Format.IMAGE
     if _X12_START.match(head):
         return Format.X12

@@ -94,23 +94,35 @@ def test_four_unlabelled_amounts_follow_the_msn_column_order() -> None:
         ("CAS*CO*253*2.40", [Adjustment(Group.CO, "253", Decimal("2.40"))]),
         (
             "CAS*CO*45*50*1*253*1.60~",
-            [Adjustment(Group.CO, "45", Decimal("50.00"), Decimal(1)), Adjustment(Group.CO, "253", Decimal("1.60"))],
+            [
+                Adjustment(Group.CO, "45", Decimal("50.00"), Decimal(1)),
+                Adjustment(Group.CO, "253", Decimal("1.60")),
+            ],
         ),
         (
             "CO-45 $50.00 PR-2 $20.00",
-            [Adjustment(Group.CO, "45", Decimal("50.00")), Adjustment(Group.PR, "2", Decimal("20.00"))],
+            [
+                Adjustment(Group.CO, "45", Decimal("50.00")),
+                Adjustment(Group.PR, "2", Decimal("20.00")),
+            ],
         ),
     ],
 )
-def test_adjustment_codes_attach_to_the_line_above(written: str, expected: list[Adjustment]) -> None:
+def test_adjustment_codes_attach_to_the_line_above(
+    written: str, expected: list[Adjustment]
+) -> None:
     document = extract_typed(
-        f"03/04/2025 99214 billed $150 approved $100 paid $78.40 you may owe $20\n{written}\n", "n", Role.NOTICE
+        f"03/04/2025 99214 billed $150 approved $100 paid $78.40 you may owe $20\n{written}\n",
+        "n",
+        Role.NOTICE,
     )
     assert list(document.lines[0].adjustments) == expected
 
 
 def test_remark_codes_attach_to_the_line_above() -> None:
-    document = extract_typed("03/04/2025 99214 paid $0 you may owe $0\nN130 MA18\n", "n", Role.NOTICE)
+    document = extract_typed(
+        "03/04/2025 99214 paid $0 you may owe $0\nN130 MA18\n", "n", Role.NOTICE
+    )
     assert document.lines[0].remarks == ("N130", "MA18")
 
 
@@ -180,7 +192,9 @@ def test_kind_is_sniffed_from_the_words(text: str, role: Role, kind: DocumentKin
     ],
 )
 def test_coverage_is_read_from_what_the_paper_says(marker: str, coverage: Coverage) -> None:
-    document = extract_typed(f"{marker}\n03/04/2025 99214 approved $100 you may owe $20\n", "n", Role.NOTICE)
+    document = extract_typed(
+        f"{marker}\n03/04/2025 99214 approved $100 you may owe $20\n", "n", Role.NOTICE
+    )
     assert document.coverage is coverage
 
 
@@ -197,8 +211,16 @@ def test_typed_835_snippet_lines() -> None:
         Role.NOTICE,
     )
     line = document.lines[0]
-    assert (line.procedure_code, line.modifiers, line.date_of_service) == ("99214", ("25",), date(2025, 3, 4))
-    assert (line.billed, line.paid, line.allowed) == (Decimal("150.00"), Decimal("78.40"), Decimal("100.00"))
+    assert (line.procedure_code, line.modifiers, line.date_of_service) == (
+        "99214",
+        ("25",),
+        date(2025, 3, 4),
+    )
+    assert (line.billed, line.paid, line.allowed) == (
+        Decimal("150.00"),
+        Decimal("78.40"),
+        Decimal("100.00"),
+    )
     assert line.adjustment_total(Group.CO) == Decimal("51.60")
     assert line.adjustment_total(Group.PR, "2") == Decimal("20.00")
     assert line.remarks == ("N130",)
