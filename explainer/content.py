@@ -25,11 +25,13 @@ CONTENT_DIR = Path(
 )
 
 CODE_FILES: dict[CodeSystem, str] = {
-    CodeSystem.GROUP: "codes/group.toml",
-    CodeSystem.CARC: "codes/carc.toml",
-    CodeSystem.RARC: "codes/rarc.toml",
-    CodeSystem.MSN_NOTE: "codes/msn_note.toml",
+    CodeSystem.GROUP: "group",
+    CodeSystem.CARC: "carc",
+    CodeSystem.RARC: "rarc",
+    CodeSystem.MSN_NOTE: "msn_note",
 }
+"""Each system's entries live in content/codes/<stem>.toml and any content/codes/<stem>_*.toml
+(the hand-checked common codes apart from the rest of the official list)."""
 
 CODE_REQUIRED = {"id", "title", "plain", "patient_pays", "what_to_do", "source", "reviewed"}
 CODE_OPTIONAL = {
@@ -149,11 +151,15 @@ def _patient_pays(where: str, value: Any, problems: list[str]) -> bool | None:
     return None
 
 
+def _code_files(root: Path, stem: str) -> list[Path]:
+    codes = root / "codes"
+    return [codes / f"{stem}.toml", *sorted(codes.glob(f"{stem}_*.toml"))]
+
+
 def _code_entries(
-    system: CodeSystem, relative: str, root: Path, problems: list[str]
+    system: CodeSystem, relative: str, root: Path, problems: list[str], seen: set[str]
 ) -> Iterable[CodeEntry]:
     data = _load_toml(root / relative, problems)
-    seen: set[str] = set()
     for index, entry in enumerate(data.get("code", [])):
         where = f"{relative}: code[{index}] ({entry.get('id', '?')})"
         if not _check_keys(where, entry, CODE_REQUIRED, CODE_OPTIONAL, problems):
@@ -278,9 +284,12 @@ def load_library(root: Path = CONTENT_DIR) -> Library:
     """Read and validate every content file; raise ContentError listing every problem."""
     problems: list[str] = []
     codes: dict[tuple[CodeSystem, str], CodeEntry] = {}
-    for system, relative in CODE_FILES.items():
-        for entry in _code_entries(system, relative, root, problems):
-            codes[(system, entry.id)] = entry
+    for system, stem in CODE_FILES.items():
+        seen: set[str] = set()
+        for path in _code_files(root, stem):
+            relative = str(path.relative_to(root))
+            for entry in _code_entries(system, relative, root, problems, seen):
+                codes[(system, entry.id)] = entry
     library = Library(
         codes=codes,
         procedures=_procedures(root, problems),
