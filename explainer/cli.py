@@ -13,7 +13,7 @@ from pathlib import Path
 from .content import library
 from .errors import ContentError, ExplainerError
 from .explain import explain_uploads
-from .model import Answers, Coverage
+from .model import Answers, Coverage, Explanation
 from .present.json import explanation_to_dict
 from .present.text import render_text
 from .read.upload import Role, Upload
@@ -50,7 +50,8 @@ def _date_arg(text: str) -> date:
     return day
 
 
-def _explain(args: argparse.Namespace) -> int:
+def _explanation(args: argparse.Namespace) -> Explanation:
+    """Read the files named on the command line and explain them."""
     uploads = [_read_file(path, Role.NOTICE) for path in args.notice]
     uploads += [_read_file(path, Role.BILL) for path in args.bill]
     uploads += [_read_file(path, Role.AUTO) for path in args.files]
@@ -62,12 +63,37 @@ def _explain(args: argparse.Namespace) -> int:
         notice_received=args.received,
         lang=args.lang,
     )
-    explanation = explain_uploads(uploads, answers)
+    return explain_uploads(uploads, answers)
+
+
+def _explain(args: argparse.Namespace) -> int:
+    explanation = _explanation(args)
     if args.json:
         json.dump(explanation_to_dict(explanation), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render_text(explanation, library()))
+    return 0
+
+
+def _letter(args: argparse.Namespace) -> int:
+    """Write the letters the findings call for: text to the terminal, or PDFs with -o."""
+    from .letters import letters_for
+
+    letters = letters_for(_explanation(args), library(), args.lang)
+    if not letters:
+        print("No letter is needed: we found nothing to dispute or appeal.", file=sys.stderr)
+        return 1
+    if args.output is None:
+        sys.stdout.write("\n\n".join(letter.as_text() for letter in letters))
+        return 0
+    from .present.letter_pdf import letter_pdf
+
+    output = Path(args.output)
+    for number, letter in enumerate(letters, start=1):
+        path = output if number == 1 else output.with_name(f"{output.stem}-{number}{output.suffix}")
+        path.write_bytes(letter_pdf(letter))
+        print(f"wrote {path}: {letter.title}")
     return 0
 
 
@@ -104,6 +130,38 @@ def _check_content(args: argparse.Namespace) -> int:
     return run_check(verbose=args.verbose)
 
 
+def _paper_arguments(parser: argparse.ArgumentParser) -> None:
+    """The papers and answers that `explain` and `letter` share."""
+    parser.add_argument(
+        "--notice",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a Medicare Summary Notice, EOB, 835 or typed notice lines (repeatable)",
+    )
+    parser.add_argument(
+        "--bill",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a provider's bill or statement (repeatable)",
+    )
+    parser.add_argument(
+        "--qmb", action="store_true", help="the patient is a Qualified Medicare Beneficiary (QMB)"
+    )
+    parser.add_argument("--coverage", choices=USER_COVERAGES, help="the patient's coverage")
+    parser.add_argument(
+        "--received",
+        type=_date_arg,
+        metavar="DATE",
+        help="the day the notice arrived (for the appeal deadline)",
+    )
+    parser.add_argument("--lang", choices=("en", "es"), default="en")
+    parser.add_argument(
+        "files", nargs="*", metavar="FILE", help="more papers; their kind is sniffed"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with one sub-command per job."""
     parser = argparse.ArgumentParser(
@@ -113,36 +171,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     explain = commands.add_parser("explain", help="explain notices and bills")
-    explain.add_argument(
-        "--notice",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="a Medicare Summary Notice, EOB, 835 or typed notice lines (repeatable)",
-    )
-    explain.add_argument(
-        "--bill",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="a provider's bill or statement (repeatable)",
-    )
-    explain.add_argument(
-        "--qmb", action="store_true", help="the patient is a Qualified Medicare Beneficiary (QMB)"
-    )
-    explain.add_argument("--coverage", choices=USER_COVERAGES, help="the patient's coverage")
-    explain.add_argument(
-        "--received",
-        type=_date_arg,
-        metavar="DATE",
-        help="the day the notice arrived (for the appeal deadline)",
-    )
-    explain.add_argument("--lang", choices=("en", "es"), default="en")
+    _paper_arguments(explain)
     explain.add_argument("--json", action="store_true", help="print the JSON contract")
-    explain.add_argument(
-        "files", nargs="*", metavar="FILE", help="more papers; their kind is sniffed"
-    )
     explain.set_defaults(run=_explain)
+
+    letter = commands.add_parser("letter", help="write the dispute or appeal letters")
+    _paper_arguments(letter)
+    letter.add_argument("-o", "--output", metavar="FILE.pdf", help="write PDF(s), not text")
+    letter.set_defaults(run=_letter)
 
     serve = commands.add_parser("serve", help="run the web app under gunicorn")
     serve.add_argument("--host", default="127.0.0.1")

@@ -90,7 +90,19 @@ class ProcedureRange:
     plain_es: str
 
     def covers(self, code: str) -> bool:
-        return len(code) == len(self.start) and self.start <= code <= self.end
+        """Same length and shape (letters where the range has letters), then compared as text.
+
+        Without the shape test, CPT Category II/III codes such as 3074F or 0042T would fall
+        inside plain numeric ranges (surgery, anesthesia) when compared as strings.
+        """
+        if len(code) != len(self.start):
+            return False
+        for char, low, high in zip(code, self.start, self.end, strict=True):
+            if char.isdigit() != low.isdigit() or char.isdigit() != high.isdigit():
+                return False
+            if not char.isdigit() and not low <= char <= high:
+                return False
+        return self.start <= code <= self.end
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +125,7 @@ class Library:
     sequestration: tuple[RatePeriod, ...]
     findings: Mapping[str, Mapping[str, Any]]
     messages: Mapping[str, Mapping[str, str]]
+    letters: Mapping[str, Any]
 
 
 def _load_toml(path: Path, problems: list[str]) -> dict[str, Any]:
@@ -280,6 +293,35 @@ def _messages(root: Path, problems: list[str]) -> dict[str, dict[str, str]]:
     return messages
 
 
+LETTER_KEYS = {
+    "provider": {
+        "title", "subject", "greeting", "intro", "request", "closing", "blank_name",
+        "blank_account", "blank_phone", "blank_date", "enclosures", "enclosed",
+    },
+    "redetermination": {
+        "title", "to", "subject", "intro", "field_name", "field_number", "field_claim",
+        "field_provider", "field_notice_date", "field_services", "field_why", "why_blank",
+        "deadline", "form", "help", "closing", "enclosures", "enclosed", "blank",
+    },
+}
+
+
+def _letters(root: Path, problems: list[str]) -> dict[str, Any]:
+    relative = "letters.toml"
+    data = _load_toml(root / relative, problems)
+    for kind, keys in LETTER_KEYS.items():
+        for lang in LANGS:
+            texts = data.get(kind, {}).get(lang)
+            if not isinstance(texts, dict):
+                problems.append(f"{relative}: missing [{kind}.{lang}]")
+                continue
+            _check_keys(f"{relative}: {kind}.{lang}", texts, keys, set(), problems)
+    for rule_id, texts in data.get("provider", {}).get("rule", {}).items():
+        if set(texts) != set(LANGS):
+            problems.append(f"{relative}: provider.rule.{rule_id} needs exactly {list(LANGS)}")
+    return data
+
+
 def load_library(root: Path = CONTENT_DIR) -> Library:
     """Read and validate every content file; raise ContentError listing every problem."""
     problems: list[str] = []
@@ -296,6 +338,7 @@ def load_library(root: Path = CONTENT_DIR) -> Library:
         sequestration=_sequestration(root, problems),
         findings=_findings(root, problems),
         messages=_messages(root, problems),
+        letters=_letters(root, problems),
     )
     if problems:
         raise ContentError(problems)

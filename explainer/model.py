@@ -92,6 +92,8 @@ class ServiceLine:
     where: str = ""
     """Where the line stands in its document, for evidence ("line 4", "page 2")."""
     low_confidence: bool = False
+    not_covered: Decimal | None = None
+    """The 'not covered' / 'discount' / 'non-covered charges' amount a notice prints, if any."""
     control_number: str | None = None
     """835 REF*6R line item control number: the provider's own id for this line."""
 
@@ -128,6 +130,9 @@ class Claim:
     is_supplier: bool = False
     """A DME supplier claim: no limiting charge applies (FACTS.md §5)."""
     where: str = ""
+    notes: tuple[tuple[str, str], ...] = ()
+    """(code, text) of the notes printed with this claim: MSN lettered notes, an EOB's legend."""
+    provider_address: str | None = None
     coverage: Coverage = Coverage.UNKNOWN
     """From the 835 claim filing indicator (CLP06); UNKNOWN on other papers."""
     date_from: date | None = None
@@ -175,6 +180,8 @@ class Document:
     statement: StatementTotals | None = None
     total_you_may_be_billed: Decimal | None = None
     """The MSN page-1 'Total You May Be Billed' figure, where printed."""
+    account_number: str | None = None
+    """The patient's account number printed on a provider statement."""
     trace_number: str | None = None
     """835 TRN02: the check or EFT trace number of the payment."""
 
@@ -224,6 +231,11 @@ class Finding:
     deadline: date | None = None
     codes: tuple[str, ...] = ()
     """Codes this finding is about, as `CO-253`, `N781`, for letters and links."""
+    facts: tuple[tuple[str, str], ...] = ()
+    """The figures the words were filled with, as printed ('asked', '$21.60'): letters reuse them."""
+
+    def fact(self, name: str, default: str = "") -> str:
+        return dict(self.facts).get(name, default)
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,14 +94,18 @@ class _Blank(dict[str, Any]):
         return "{" + key + "}"
 
 
-def _fill(template: str, fields: Mapping[str, Any]) -> str:
-    values = _Blank(
+def _shown(fields: Mapping[str, Any]) -> _Blank:
+    """Fields as people read them: Decimal money as '$1.60'."""
+    return _Blank(
         {
             key: display_money(value) if isinstance(value, Decimal) else value
             for key, value in fields.items()
         }
     )
-    return template.format_map(values)
+
+
+def _fill(template: str, fields: Mapping[str, Any]) -> str:
+    return template.format_map(_shown(fields))
 
 
 def text_part(bundle: Bundle, rule: str, part: str, **fields: Any) -> str:
@@ -129,17 +133,18 @@ def make_finding(
     """
     entry = bundle.library.findings[rule]
     texts = entry.get(bundle.lang) or entry["en"]
-    fields = {"amount": amount, **fields}
+    shown = _shown({"amount": amount, **fields})
     return Finding(
         rule=rule,
         severity=severity or Severity(entry["severity"]),
-        title=_fill(texts["title"], fields),
-        detail=_fill(texts["detail"], fields),
+        title=texts["title"].format_map(shown),
+        detail=texts["detail"].format_map(shown),
         amount=amount,
         evidence=evidence,
-        next_steps=tuple(_fill(step, fields) for step in texts["next_steps"]),
+        next_steps=tuple(step.format_map(shown) for step in texts["next_steps"]),
         deadline=deadline,
         codes=codes,
+        facts=tuple((key, str(value)) for key, value in shown.items() if value is not None),
     )
 
 

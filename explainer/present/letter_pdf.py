@@ -1,0 +1,70 @@
+"""A letter as a printable PDF (fpdf2), with the DejaVu font shipped in explainer/fonts/ so
+accents, ñ and dashes print and nothing is fetched at run time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fpdf import FPDF
+
+from ..letters import Letter
+
+FONTS = Path(__file__).resolve().parent.parent / "fonts"
+BODY_SIZE = 12
+"""12 pt body: large enough for older readers on paper, still a one-page letter in most cases."""
+
+
+def _pdf() -> FPDF:
+    pdf = FPDF(format="Letter", unit="mm")
+    pdf.set_auto_page_break(auto=True, margin=20)
+    pdf.set_margins(22, 20, 22)
+    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_creator("bill-explainer")
+    pdf.add_page()
+    return pdf
+
+
+def _write(
+    pdf: FPDF, text: str, *, bold: bool = False, size: int = BODY_SIZE, gap: float = 2.5
+) -> None:
+    pdf.set_font("DejaVu", "B" if bold else "", size)
+    pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.ln(gap)
+
+
+def letter_pdf(letter: Letter) -> bytes:
+    """The letter, laid out: recipient, subject, form fields, paragraphs, requests, closing."""
+    pdf = _pdf()
+    pdf.set_title(letter.subject)
+    for line in letter.recipient:
+        _write(pdf, line, gap=0.5)
+    pdf.ln(4)
+    _write(pdf, letter.subject, bold=True, size=BODY_SIZE + 2, gap=4)
+    for label, value in letter.fields:
+        _write(pdf, f"{label}:", bold=True, gap=0.5)
+        _write(pdf, value, gap=2.5)
+    for paragraph in letter.paragraphs:
+        _write(pdf, paragraph)
+    for request in letter.requests:
+        _write(pdf, f"•  {request}", gap=1.5)
+    pdf.ln(3)
+    for line in letter.closing:
+        _write(pdf, line or " ", gap=1)
+    pdf.ln(3)
+    _write(pdf, letter.enclosed_heading, bold=True, gap=1)
+    for item in letter.enclosures:
+        _write(pdf, f"•  {item}", gap=1)
+    return bytes(pdf.output())
+
+
+def text_pdf(title: str, text: str) -> bytes:
+    """A letter the user edited in the browser: their text as they left it, one paragraph per line."""
+    pdf = _pdf()
+    pdf.set_title(title)
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if not line.strip():
+            pdf.ln(3)
+            continue
+        _write(pdf, line.rstrip(), gap=0.5)
+    return bytes(pdf.output())
