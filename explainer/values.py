@@ -7,6 +7,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("1000000000")
+"""No medical bill line reaches a billion dollars; longer digit runs are ids, not money."""
 
 # $1,234.56  -1.60  (1.60)  1.60-  $.80  1234  -$2.40  $ 2.40
 MONEY_PATTERN = re.compile(
@@ -84,6 +86,8 @@ def money_from_match(match: re.Match[str]) -> Decimal | None:
         or match.group("trail")
         or (match.group("open") and match.group("close"))
     )
+    if value >= MAX_AMOUNT:
+        return None
     value = -value if negative else value
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
