@@ -14,6 +14,7 @@ from .billing import (
 )
 from .denials import check_appeal_deadline, check_denials
 from .duplicates import check_duplicate_claims, check_duplicate_lines
+from .remittance import check_payment_total, check_remittance_balancing
 from .sequestration import check_sequestration
 from .statement import check_statement_balance
 from .unknown_codes import check_unknown_codes
@@ -30,6 +31,8 @@ ALL_CHECKS: list[Check] = [
     check_providers,
     check_denials,
     check_statement_balance,
+    check_remittance_balancing,
+    check_payment_total,
     check_appeal_deadline,
     check_unknown_codes,
 ]

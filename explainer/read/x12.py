@@ -1,0 +1,284 @@
+"""Read X12 bytes into segments: a streaming, forgiving tokenizer for 835 remittances.
+
+Written by hand on purpose. Issue 5 measured the PyPI X12 libraries on twelve real 835
+files (shared/corpus/x12/): pyx12 failed or lost data on 6 (BOM, no envelope, claim-level
+CAS), edi-835-parser on 8 (keeps only the first triplet of each CAS, so it drops a CO 253
+that follows a CO 45), linuxforhealth-x12 on 8, ansi-x12 on 6, badx12 on 5. Real files
+break the rules those libraries rely on, so this reader assumes little:
+
+- separators come from the ISA (X12.5 interchange header): the element separator is the
+  byte after "ISA", the repetition separator is ISA11 (5010 only; in 4010 ISA11 is the
+  letter "U"), the component separator is ISA16 and the segment terminator is the
+  character right after ISA16;
+- the ISA is split on its element separator instead of read at fixed offsets 103/104/105,
+  because some senders collapse its fixed-width padding (corpus S09);
+- a file without ISA/GS envelope (S08 starts at ST) gets its separators guessed from its
+  first segment; newlines, CRLF and indentation after terminators are ignored (S10, S11);
+- a UTF-8 byte-order mark is dropped (S10, S12); each new ISA re-reads the separators, so
+  several interchanges with different separators can follow each other;
+- text that is not a segment is skipped with a warning instead of stopping the read.
+
+It raises UnreadableDocument only when nothing in the bytes looks like X12. Everything
+else that is wrong is collected in `X12Reader.warnings`, in plain words. Nothing read here
+is written to disk or logged: the bytes are the user's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from explainer.errors import UnreadableDocument
+
+_MAX_WARNINGS = 20
+
+# Segment ids this reader will resynchronise on when garbage runs into a segment.
+KNOWN_SEGMENTS = frozenset(
+    {
+        "ISA", "GS", "ST", "BPR", "TRN", "CUR", "REF", "DTM", "N1", "N3", "N4", "PER",
+        "RDM", "LX", "TS3", "TS2", "CLP", "CAS", "NM1", "MIA", "MOA", "AMT", "QTY", "SVC",
+        "LQ", "PLB", "SE", "GE", "IEA",
+    }
+)  # fmt: skip
+
+# Characters that may stand inside element values, so cannot be the segment terminator
+# of a file without envelope.
+_VALUE_PUNCTUATION = frozenset(" .-,/()&#@+%$")
+
+# Where a file without envelope may start: "ST*835*", "GS*HP*" (the 835's functional id),
+# or straight at "BPR*I*" (BPR01 is one letter: C, D, H, I, P, U or X).
+_HEADLESS_START = re.compile(r"(?<![A-Za-z0-9])(ST|GS|BPR)([^A-Za-z0-9\s])(?:835|HP|[CDHIPUX])\2")
+_ISA_START = re.compile(r"(?<![A-Za-z0-9])ISA[^A-Za-z0-9\s]")
+_SEARCH_LIMIT = 65536
+
+
+@dataclass(frozen=True, slots=True)
+class Separators:
+    """The four delimiters of an interchange (X12.5 ISA)."""
+
+    element: str
+    component: str
+    segment: str
+    repetition: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One segment: its id, its elements (CLP01 is `elements[0]`), and where it stands.
+
+    `index` counts segments from 1 in file order. `complete` is False only for a last
+    segment that the file cut off before its terminator.
+    """
+
+    id: str
+    elements: tuple[str, ...]
+    index: int
+    component: str = ":"
+    complete: bool = True
+
+    def get(self, position: int) -> str:
+        """The element by its X12 number (CLP01 is get(1)), or '' when absent."""
+        if 0 < position <= len(self.elements):
+            return self.elements[position - 1]
+        return ""
+
+    def parts(self, position: int) -> tuple[str, ...]:
+        """A composite element split into components, only when asked (SVC01 'HC:99214:25')."""
+        value = self.get(position)
+        return tuple(value.split(self.component)) if value else ()
+
+
+def decode(data: bytes) -> str:
+    """Bytes to text: UTF-8 (its BOM dropped), else Latin-1, which reads any byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # X12's basic character set is ASCII; Latin-1 keeps every other byte as a char.
+        return data.decode("latin-1")
+
+
+def isa_separators(text: str, start: int) -> Separators | None:
+    """The separators declared by the ISA at `start`, or None if it is too broken to tell."""
+    if len(text) < start + 4:
+        return None
+    element = text[start + 3]
+    # ISA has 16 elements; ISA16 is one character and the terminator follows it. Splitting
+    # on the element separator finds them whether or not the padding was kept (S09).
+    parts = text[start : start + 600].split(element, 16)
+    if len(parts) == 17 and len(parts[16]) >= 2:
+        found = _checked(element, parts[16][0], parts[16][1], parts[11], parts[12])
+        if found:
+            return found
+    # Fall back on the fixed-width positions of a well-formed 106-character ISA.
+    if len(text) >= start + 106:
+        return _checked(element, text[start + 104], text[start + 105], "", "")
+    return None
+
+
+def _checked(
+    element: str, component: str, segment: str, isa11: str, isa12: str
+) -> Separators | None:
+    """Separators if they are distinct non-alphanumeric characters, else None."""
+    chosen = {element, component, segment}
+    if len(chosen) < 3 or any(char.isalnum() or char == " " for char in chosen):
+        return None
+    # ISA11 is the repetition separator from 00501 on; before that it is a standards id ("U").
+    repetition: str | None = None
+    if isa12.strip() >= "00501" and len(isa11) == 1 and not isa11.isalnum() and isa11 not in chosen:
+        repetition = isa11
+    return Separators(element=element, component=component, segment=segment, repetition=repetition)
+
+
+def guess_separators(text: str, start: int, element: str) -> Separators | None:
+    """Separators of a file without ISA: the terminator ends the first segment."""
+    segment = None
+    for char in text[start : start + 4096]:
+        if char.isalnum() or char == element or char in _VALUE_PUNCTUATION:
+            continue
+        segment = char
+        break
+    if segment is None:
+        return None
+    if segment == "\r":
+        segment = "\n"
+    return Separators(element=element, component=_guess_component(text, element), segment=segment)
+
+
+def _guess_component(text: str, element: str) -> str:
+    """The component separator as used in the first SVC01 ('HC:99214'), else ':'."""
+    match = re.search(re.escape("SVC" + element) + r"[A-Z0-9]{2}([^A-Za-z0-9\s])", text)
+    if match and match.group(1) != element:
+        return match.group(1)
+    return ":"
+
+
+class X12Reader:
+    """Iterate the segments of X12 bytes; what had to be skipped goes to `warnings`."""
+
+    def __init__(self, data: bytes, source: str = "") -> None:
+        self.text = decode(data)
+        self.source = source
+        self.warnings: list[str] = []
+        self._dropped = 0
+        self._ids: set[str] = set()
+        self.start, self.separators = self._find_start()
+
+    def _find_start(self) -> tuple[int, Separators]:
+        """Where the X12 begins and with which separators; UnreadableDocument if nowhere."""
+        text = self.text
+        head = text[:_SEARCH_LIMIT]
+        first = len(head) - len(head.lstrip())
+        isa = _ISA_START.search(head)
+        if isa:
+            found = isa_separators(text, isa.start())
+            if found:
+                self._skipped_before(isa.start(), first)
+                return isa.start(), found
+        headless = _HEADLESS_START.search(head)
+        if headless:
+            # The element separator is the character right after the segment id.
+            found = guess_separators(text, headless.start(2) + 1, headless.group(2))
+            if found:
+                self._skipped_before(headless.start(), first)
+                return headless.start(), found
+        raise UnreadableDocument(
+            f"We could not find any 835 remittance data in “{self.source or 'this file'}”. "
+            "Please check that you chose the 835 (electronic remittance) file.",
+            source=self.source,
+        )
+
+    def _skipped_before(self, start: int, first: int) -> None:
+        if start > first:
+            self.warn(
+                f"We skipped {start - first:,} characters of other text at the start of the file."
+            )
+
+    def warn(self, message: str) -> None:
+        """Keep a warning; after 20, only count them, so a garbage file stays readable."""
+        if len(self.warnings) < _MAX_WARNINGS:
+            self.warnings.append(message)
+            return
+        self._dropped += 1
+        more = f"…and {self._dropped:,} more problems of the same kind."
+        if self._dropped == 1:
+            self.warnings.append(more)
+        else:
+            self.warnings[-1] = more
+
+    def __iter__(self) -> Iterator[Segment]:
+        """Yield each segment in file order, one at a time (the file is never split whole)."""
+        text = self.text
+        length = len(text)
+        separators = self.separators
+        position = self.start
+        index = 0
+        read = 0
+        while position < length:
+            end = text.find(separators.segment, position)
+            if end < 0:
+                end = length
+            raw = text[position:end].strip()
+            if raw.startswith("ISA") and raw[3:4] and not raw[3].isalnum():
+                # Each interchange declares its own separators (X12.5): re-read them, then
+                # find this ISA's end with its own terminator.
+                start = text.index("ISA", position)
+                separators = isa_separators(text, start) or separators
+                end = text.find(separators.segment, start)
+                end = length if end < 0 else end
+                raw = text[start:end].strip()
+            complete = end < length
+            position = end + len(separators.segment)
+            if not raw:
+                continue
+            index += 1
+            segment = self._segment(raw, index, separators, complete)
+            if segment is not None:
+                read += 1
+                yield segment
+        if not read:
+            raise UnreadableDocument(
+                f"We could not read any 835 remittance data in “{self.source or 'this file'}”.",
+                source=self.source,
+            )
+
+    def _segment(
+        self, raw: str, index: int, separators: Separators, complete: bool
+    ) -> Segment | None:
+        """One raw segment as a Segment, resynchronising on garbage; None if nothing usable."""
+        fields = raw.split(separators.element)
+        if fields[0] not in self._ids and not self._new_id(fields[0]):
+            recovered = self._recover(raw, separators.element)
+            if recovered is None:
+                self.warn(
+                    f"We skipped some text that is not part of an 835 "
+                    f"(segment {index} of the file)."
+                )
+                return None
+            self.warn(f"We skipped some unreadable text before segment {index} of the file.")
+            fields = recovered.split(separators.element)
+        return Segment(fields[0], tuple(fields[1:]), index, separators.component, complete)
+
+    def _new_id(self, value: str) -> bool:
+        """Is `value` a segment id? Remembered, since a file uses few distinct ids."""
+        if _is_segment_id(value):
+            self._ids.add(value)
+            return True
+        return False
+
+    @staticmethod
+    def _recover(raw: str, element: str) -> str | None:
+        """`raw` from the first known segment id after the garbage in front of it, if any."""
+        starts = []
+        for name in KNOWN_SEGMENTS:
+            at = raw.find(name + element, 1)
+            while at > 0 and raw[at - 1].isalnum():
+                at = raw.find(name + element, at + 1)
+            if at > 0:
+                starts.append(at)
+        return raw[min(starts) :] if starts else None
+
+
+def _is_segment_id(value: str) -> bool:
+    """X12.6 segment identifier: 2-3 characters, an upper-case letter then letters or digits."""
+    return 2 <= len(value) <= 3 and value.isascii() and value.isalnum() and value[0].isupper()
