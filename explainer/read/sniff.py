@@ -7,7 +7,7 @@ import re
 from ..model import Format
 
 _X12_START = re.compile(rb"^\s*(ISA.|ST.835.|BPR.|GS.HP.)", re.IGNORECASE)
-_X12_SEGMENTS = re.compile(rb"(?:^|[~\n'])\s*(CLP|SVC|BPR|TRN)[*|^:]")
+_X12_SEGMENTS = re.compile(rb"(?:^|[~\n'])[ \t\r]*(CLP|SVC|BPR|TRN)[*|^:]")
 
 IMAGE_MAGIC = (
     b"\xff\xd8\xff",  # JPEG
