@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import statistics
 import sys
 from collections import Counter
+from pathlib import Path
 
-from .content import Library, load_library
+from .content import CONTENT_DIR, Library, load_library
 from .errors import ContentError
+from .model import CodeSystem
 
 MAX_GRADE = 9.0
 TARGET_MEDIAN_GRADE = 6.0
@@ -38,6 +41,30 @@ def readability(library: Library) -> tuple[list[tuple[str, float]], list[float]]
     return english, spanish
 
 
+def official_codes(root: Path = CONTENT_DIR) -> dict[tuple[CodeSystem, str], str]:
+    """The official lists we ship (codes and status only): scripts/import_codes.py writes them."""
+    path = root / "codes" / "official_list.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        return {(CodeSystem(row["system"]), row["code"]): row["status"] for row in rows}
+
+
+def coverage_problems(library: Library, official: dict[tuple[CodeSystem, str], str]) -> list[str]:
+    """Official codes without an entry, and entries whose active flag disagrees with the list."""
+    problems = [
+        f"no entry for {system.value} {code}"
+        for system, code in official
+        if (system, code) not in library.codes
+    ]
+    for key, status in official.items():
+        entry = library.codes.get(key)
+        if entry is not None and entry.active != (status != "deactivated"):
+            problems.append(
+                f"{key[0].value} {key[1]}: active={entry.active} but the official list says {status}"
+            )
+    return problems
+
+
 def run_check(verbose: bool = False) -> int:
     """Print the report; exit 1 on invalid content or readability over the limits."""
     try:
@@ -64,6 +91,18 @@ def run_check(verbose: bool = False) -> int:
         f"finding rules: {len(library.findings)}"
     )
     status = 0
+    official = official_codes()
+    gaps = coverage_problems(library, official)
+    listed = Counter(system.value for system, _ in official)
+    print(
+        "official lists: "
+        + ", ".join(f"{system} {count}" for system, count in sorted(listed.items()))
+        + f"; without our entry or with a wrong status: {len(gaps)}"
+    )
+    for problem in gaps[:20]:
+        print(f"  {problem}")
+    if gaps:
+        status = 1
     if missing_es:
         print(
             f"missing Spanish: {len(missing_es)} ({', '.join(missing_es[:10])}{' …' if len(missing_es) > 10 else ''})"
