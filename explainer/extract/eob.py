@@ -1,0 +1,275 @@
+"""An insurer's Explanation of Benefits, any layout → Document (kind EOB).
+
+Every plan prints its own EOB, so columns are found by their header words (table.py) and
+claim details by their labels ("Claim number", "Provider", "Statement date"). A plan's own
+remark codes (letters or numbers) are kept as printed, with the legend text printed for
+them; group/reason codes such as CO-45 or PR-3 become adjustments when an amount goes with
+them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from ..model import Adjustment, Claim, Coverage, Document, DocumentKind, Format, Group, ServiceLine
+from ..read.layout import Page, Row, document_rows
+from ..values import find_dates
+from .table import (
+    Field,
+    LineCounter,
+    TableLine,
+    adjustments_with_amounts,
+    code_tokens,
+    coded_adjustments,
+    date_range,
+    find_labelled,
+    find_tables,
+    procedure,
+    read_legend,
+)
+
+_CLAIM_NUMBER = re.compile(r"\bclaim\s*(number|no\.?|#|id)(?!\w)", re.I)
+_PROVIDER = re.compile(
+    r"\b(rendering\s+|billing\s+|service\s+)?(provider|doctor|physician|facility)(\s+name)?\s*:|\bpaid\s+to\s*:"
+    r"|^provider(\s+name)?$",
+    re.I,
+)
+_PATIENT = re.compile(r"\bpatient(\s+name)?\s*:|^patient(\s+name)?$", re.I)
+_MEMBER = re.compile(r"\bmember(\s+name)?\s*:|^member(\s+name)?$", re.I)
+_NOTICE_DATE = re.compile(
+    r"statement\s+date|date\s+processed|processed\s+(on|date)|date\s+of\s+(this\s+)?(notice|statement)"
+    r"|notice\s+date|issue\s+date|date\s+issued|print(ed)?\s+date|date\s+printed",
+    re.I,
+)
+_PAYER_LABEL = re.compile(
+    r"\b(plan\s+name|health\s+plan|insurer|insurance\s+company|payer|carrier)\s*:", re.I
+)
+_TITLE = re.compile(
+    r"explanation\s+of\s+benefits|this\s+is\s+not\s+a\s+bill|\bpage\s+\d|\beob\b", re.I
+)
+# FACTS.md §5: Medicare Advantage plans are named in many ways; any of these says MA.
+_ADVANTAGE = re.compile(
+    r"medicare\s+advantage|\bMA-?PD\b|\bMAPD\b|medicare\s+(hmo|ppo|pffs|plus|gold|complete|choice|select|value"
+    r"|premier|assure|dual|snp)|\b(d-?snp|c-?snp)\b|gold\s+plus|(hmo|ppo)\s*(-|\s)?\s*medicare",
+    re.I,
+)
+_MEDICAID = re.compile(r"\bmedicaid\b|\bmedi-cal\b", re.I)
+_PR_COLUMNS = ((Field.DEDUCTIBLE, "1"), (Field.COINSURANCE, "2"), (Field.COPAY, "3"))
+
+
+def extract_eob(pages: Sequence[Page], source: str, format: Format = Format.PDF) -> Document:
+    """Read an EOB: payer, coverage, notice date, claims with lines, codes and legend."""
+    rows = document_rows(pages)
+    text = " ".join(row.text for row in rows)
+    tables = find_tables(rows, stop=_starts_claim)
+    counter = LineCounter()
+    warnings: list[str] = []
+    claims: list[Claim] = []
+    in_tables: set[int] = set()
+    for number, (start, _, lines, end) in enumerate(tables):
+        previous_end = tables[number - 1][3] if number else 0
+        claim, claim_warnings = _claim(rows[previous_end:start], lines, counter)
+        claims.append(claim)
+        warnings.extend(claim_warnings)
+        in_tables.update(range(start, end))
+    claims = _with_legend(rows, claims, in_tables)
+    return Document(
+        source=source,
+        kind=DocumentKind.EOB,
+        format=format,
+        coverage=coverage_of(text),
+        payer=_payer(rows),
+        notice_date=_notice_date(rows),
+        claims=tuple(claims),
+        warnings=tuple(warnings),
+    )
+
+
+def coverage_of(text: str) -> Coverage:
+    """Medicare Advantage when the paper says so, Medicaid when it says so, else commercial."""
+    if _ADVANTAGE.search(text):
+        return Coverage.MEDICARE_ADVANTAGE
+    if _MEDICAID.search(text):
+        return Coverage.MEDICAID
+    return Coverage.COMMERCIAL
+
+
+def _starts_claim(row: Row) -> bool:
+    """A 'Claim number' label ends the table before it (the next claim starts)."""
+    return bool(_CLAIM_NUMBER.search(row.text))
+
+
+# ---------------------------------------------------------------- document details
+
+
+def _notice_date(rows: Sequence[Row]) -> date | None:
+    found = find_labelled(rows, _NOTICE_DATE)
+    if found:
+        dates = find_dates(found[0])
+        if dates:
+            return dates[0][0]
+    return None
+
+
+def _payer(rows: Sequence[Row]) -> str | None:
+    """The plan's name: labelled, else the largest print at the top of page 1."""
+    found = find_labelled(rows, _PAYER_LABEL)
+    if found:
+        return found[0]
+    if not rows:
+        return None
+    top = [row for row in rows[:8] if row.page == rows[0].page and not _TITLE.search(row.text)]
+    candidates = [row for row in top if not find_dates(row.text) and ":" not in row.text]
+    if not candidates:
+        return None
+    biggest = max(candidates, key=lambda row: row.height)
+    return biggest.cells[0].text
+
+
+# ---------------------------------------------------------------- claims
+
+
+@dataclass(frozen=True, slots=True)
+class _Labels:
+    """What a claim's preamble says about it."""
+
+    claim_number: str | None
+    provider: str | None
+    patient: str | None
+
+
+def _labels(block: Sequence[Row]) -> _Labels:
+    number = find_labelled(block, _CLAIM_NUMBER)
+    provider = find_labelled(block, _PROVIDER)
+    patient = find_labelled(block, _PATIENT) or find_labelled(block, _MEMBER)
+    return _Labels(
+        number[0].split()[0] if number else None,
+        provider[0] if provider else None,
+        patient[0] if patient else None,
+    )
+
+
+def _claim(
+    block: Sequence[Row], lines: Sequence[TableLine], counter: LineCounter
+) -> tuple[Claim, list[str]]:
+    """One claim: the labels above its table, and the table's lines and total row."""
+    labels = _labels(block)
+    service_lines: list[ServiceLine] = []
+    totals: TableLine | None = None
+    warnings: list[str] = []
+    for line in lines:
+        if line.total:
+            totals = line
+            continue
+        if line.unreadable():
+            warnings.append(
+                f"We could not read the amounts on one line on page {line.page}: “{line.text}”."
+            )
+        service_lines.append(_service_line(line, counter))
+    claim = Claim(
+        claim_number=labels.claim_number,
+        provider=labels.provider,
+        lines=tuple(service_lines),
+        billed=totals.money(Field.BILLED) if totals else None,
+        paid=_paid(totals) if totals else None,
+        patient_owes=totals.money(Field.OWES) if totals else None,
+        patient_name=labels.patient,
+        where=f"page {lines[0].page}" if lines else "",
+    )
+    return claim, warnings
+
+
+def _paid(line: TableLine) -> Decimal | None:
+    paid = line.money(Field.PAID)
+    return paid if paid is not None else line.money(Field.PAYMENTS)
+
+
+def _service_line(line: TableLine, counter: LineCounter) -> ServiceLine:
+    service = line.get(Field.SERVICE)
+    code, modifiers = procedure(service, line.get(Field.CODE))
+    first, last = date_range(line.get(Field.DATE))
+    notes = line.get(Field.NOTES)
+    adjustments = _adjustments(line, notes)
+    return ServiceLine(
+        date_of_service=first,
+        procedure_code=code,
+        modifiers=modifiers,
+        description=service or None,
+        billed=line.money(Field.BILLED),
+        allowed=line.money(Field.ALLOWED),
+        paid=_paid(line),
+        patient_owes=_owes(line, adjustments),
+        adjustments=tuple(adjustments),
+        remarks=code_tokens(notes),
+        denied=None,
+        date_through=last,
+        units=_units(line.get(Field.UNITS)),
+        where=counter.where(line.page),
+        low_confidence=line.uncertain,
+        not_covered=line.money(Field.NOT_COVERED),
+    )
+
+
+def _adjustments(line: TableLine, notes: str) -> list[Adjustment]:
+    """PR amounts from the deductible/coinsurance/copay columns, and coded amounts.
+
+    A group code printed without an amount ('CO-45') takes the 'not covered' amount when it
+    is the only non-patient code on the line: that column is what such a code explains.
+    """
+    found: list[Adjustment] = []
+    for column, reason in _PR_COLUMNS:
+        amount = line.money(column)
+        if amount:
+            found.append(Adjustment(Group.PR, reason, amount))
+    printed = adjustments_with_amounts(notes)
+    found.extend(a for a in printed if not _duplicate(a, found))
+    bare = [(group, reason) for group, reason, amount in coded_adjustments(notes) if amount is None]
+    others = [(group, reason) for group, reason in bare if group is not Group.PR]
+    not_covered = line.money(Field.NOT_COVERED)
+    if len(others) == 1 and not printed and not_covered:
+        group, reason = others[0]
+        found.append(Adjustment(group, reason, not_covered))
+    return found
+
+
+def _duplicate(adjustment: Adjustment, found: Sequence[Adjustment]) -> bool:
+    return any(a.group == adjustment.group and a.reason == adjustment.reason for a in found)
+
+
+def _owes(line: TableLine, adjustments: Sequence[Adjustment]) -> Decimal | None:
+    """'You owe' as printed; else the sum of the patient's shares the columns print."""
+    owes = line.money(Field.OWES)
+    if owes is not None:
+        return owes
+    if any(line.cells.get(column) for column, _ in _PR_COLUMNS):
+        return sum((a.amount for a in adjustments if a.group is Group.PR), Decimal("0"))
+    return line.money(Field.BALANCE)
+
+
+def _units(text: str) -> Decimal | None:
+    match = re.search(r"\d+(\.\d+)?", text)
+    return Decimal(match.group()) if match else None
+
+
+# ---------------------------------------------------------------- legend
+
+
+def _with_legend(rows: Sequence[Row], claims: list[Claim], in_tables: set[int]) -> list[Claim]:
+    """Each claim gets the legend text of the codes its lines print (read outside tables)."""
+    codes: list[str] = []
+    for claim in claims:
+        for line in claim.lines:
+            codes.extend(code for code in line.remarks if code not in codes)
+    if not codes:
+        return claims
+    legend, _ = read_legend(rows, codes, skip=in_tables)
+    result = []
+    for claim in claims:
+        used = [code for line in claim.lines for code in line.remarks]
+        notes = tuple((code, legend[code]) for code in dict.fromkeys(used) if code in legend)
+        result.append(replace(claim, notes=notes) if notes else claim)
+    return result

@@ -1,0 +1,910 @@
+"""Tables on billing papers, read by what their headers say: columns, lines, totals, legends.
+
+Every insurer and practice prints its own layout, so nothing here knows one layout's
+positions (PRODUCT.md: "map columns by header words"). A header is found by its words
+(possibly wrapped over 2-3 visual rows), each word of a data row goes to the column whose
+header it stands under, wrapped descriptions join their line, a table continues on the
+next page after a repeated header, and "Total" rows are kept apart from service lines.
+The labelled values ("Claim number: …") and code legends printed around tables are read
+here too, as the same extractors need them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Container, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from ..model import Adjustment, Group
+from ..read.layout import Cell, Row
+from ..values import find_dates, parse_date, parse_money
+
+
+class Field(StrEnum):
+    """What a column holds, whatever the paper calls it."""
+
+    DATE = "date"
+    POSTED = "posted"
+    SERVICE = "service"
+    CODE = "code"
+    APPROVED = "approved"
+    BENEFIT_DAYS = "benefit_days"
+    UNITS = "units"
+    BILLED = "billed"
+    NOT_COVERED = "not_covered"
+    ALLOWED = "allowed"
+    PAID = "paid"
+    OTHER_PAID = "other_paid"
+    DEDUCTIBLE = "deductible"
+    COPAY = "copay"
+    COINSURANCE = "coinsurance"
+    OWES = "owes"
+    BALANCE = "balance"
+    PAYMENTS = "payments"
+    ADJUSTMENTS = "adjustments"
+    AMOUNT = "amount"
+    NOTES = "notes"
+    OTHER = "other"
+
+
+MONEY_FIELDS = frozenset(
+    {
+        Field.BILLED, Field.NOT_COVERED, Field.ALLOWED, Field.PAID, Field.OTHER_PAID,
+        Field.DEDUCTIBLE, Field.COPAY, Field.COINSURANCE, Field.OWES, Field.BALANCE,
+        Field.PAYMENTS, Field.ADJUSTMENTS, Field.AMOUNT,
+    }
+)  # fmt: skip
+TEXT_FIELDS = frozenset(Field) - MONEY_FIELDS
+
+# Header wordings, tried in order on the label with filler words removed (see _normalize):
+# the first full match wins, so the specific phrases ("you may be billed", "not covered",
+# "service approved", "date of service") come before the words they contain.
+_FIELD_PATTERNS: tuple[tuple[Field, str], ...] = (
+    (Field.APPROVED, r"(service|services|claim) approved"),
+    (Field.BENEFIT_DAYS, r"benefit days( used)?|days used"),
+    (Field.POSTED, r"(post|posted|posting|transaction|trans) date|date (posted|post)"),
+    (
+        Field.DATE,
+        r"((service|visit) )?(date|dates|date s|dos)( (from|to|thru|through))?"
+        r"( (service|services|visit))?|from( to)?|(from )?(to|thru|through)",
+    ),
+    (
+        Field.OWES,
+        r"(maximum )?you (may )?be billed|(what )?you (may )?owe( provider)?|you pay"
+        r"|(your|patient|patients|pt|member|members) (responsibility|resp|share|cost"
+        r"|portion|balance|owes?|pays)|patient responsibility|due from (you|patient)"
+        r"|(amount )?due|owed|your cost",
+    ),
+    (Field.BALANCE, r"(running |account |new |line |remaining )?balance( due)?"),
+    (
+        Field.NOT_COVERED,
+        r"(non|not) covered( charges?)?|noncovered( charges?)?"
+        r"|((network|plan|provider|insurance) )?(discount|savings|reductions?)"
+        r"|not allowed|disallowed|ineligible|excluded|not payable"
+        r"|write offs?|contractual( adjustments?)?|charges? not covered",
+    ),
+    (
+        Field.OTHER_PAID,
+        r"other (insurance|insurer|plan|payer|carrier)( paid| payment)?"
+        r"|(primary|prior) (payer|insurance)( paid)?|cob",
+    ),
+    (
+        Field.ALLOWED,
+        r"((medicare|plan|insurance|network) )?(approved|allowed|allowable|eligible"
+        r"|negotiated|contracted|allowance|covered)( charges?| rate)?"
+        r"|plan allowance",
+    ),
+    (
+        Field.PAYMENTS,
+        r"(insurance |patient )?(payments?|credits?|pmts?|receipts?)"
+        r"( (and )?(credits?|adjustments?))?",
+    ),
+    (
+        Field.PAID,
+        r"((plan|medicare|insurance|insurer|payer|we|health plan|your plan|benefit) )?"
+        r"(paid|pays|payment|benefits?)( (you|provider|plan|to provider|to you))?"
+        r"|paid (plan|insurance|medicare|provider)|what (your )?plan paid",
+    ),
+    (Field.DEDUCTIBLE, r"(applied )?(to )?(your )?(deductible|ded|deduct)( applied)?"),
+    (Field.COPAY, r"co ?pay(ment)?s?"),
+    (Field.COINSURANCE, r"co ?insurance|coins"),
+    (Field.ADJUSTMENTS, r"(other )?(adjustments?|adj|adjs)( credits?)?"),
+    (
+        Field.BILLED,
+        r"((provider|doctor|facility) )?(charged|charges?|billed|fees?|submitted)"
+        r"( (charges?|provider))?|billed charges?",
+    ),
+    (Field.UNITS, r"units?|qty|quantity|days|visits|number services|no"),
+    (
+        Field.NOTES,
+        r"(see )?notes?( below| section)?|(claim |line )?remarks?( codes?)?|(reason|remark"
+        r"|adjustment|adj|claim|explanation|message|denial|rarc|carc|group reason|group) codes?"
+        r"|codes|msg|messages?|notes codes|explanations?",
+    ),
+    (
+        Field.CODE,
+        r"(cpt|hcpcs|cpt hcpcs)( codes?)?|(procedure|proc|service|billing|rev|revenue) codes?"
+        r"|codes? (cpt|hcpcs)|code|mods?|modifiers?",
+    ),
+    (
+        Field.SERVICE,
+        r"(service|services)( provided)?( and billing code)?|(service |charge )?"
+        r"description( services?)?|procedure( description)?|treatment|items?"
+        r"|details?|type services?|services? description|provider and service"
+        r"|transaction|activity|description procedure",
+    ),
+)
+_COMPILED = tuple((name, re.compile(pattern)) for name, pattern in _FIELD_PATTERNS)
+_FILLERS = frozenset({"amount", "amounts", "amt", "the", "of", "by", "for", "total", "totals", "$"})
+
+# Any of these words makes a row worth trying as a header.
+_HEADER_WORD = re.compile(
+    r"amount|bill|charge|paid|pay|approv|allow|deduct|co-?pay|co-?ins|owe|balance|respons"
+    r"|date|service|descr|code|note|remark|credit|adjust|discount|covered|saving|cpt",
+    re.IGNORECASE,
+)
+_AMOUNT_WORD = re.compile(r"\$|\d\.\d\d\b")
+# "Total", "Totals:", "Claim total", "Total for claim 123", "Total charges" (not "Total knee
+# replacement (27447)", a service).
+_TOTAL = re.compile(
+    r"^\s*(claim |grand |sub ?|page |account )?totals?(\s*:|\s*$|\s+(for|of|this|claim|charges|amounts?"
+    r"|due|billed|paid|services)\b)",
+    re.IGNORECASE,
+)
+_BLANK = frozenset({"", "-", "—", "–", "n/a", "na", "none", "--", "*"})
+
+# OCR words read with less confidence than this make their line 'low confidence' (shown as
+# uncertain, never silently trusted); PDF text always has confidence 1.0.
+LOW_CONFIDENCE = 0.8
+MIN_FIELDS = 3
+MIN_MONEY_FIELDS = 2
+# Vertical gaps, in font heights: wrapped lines of one header sit closer than this...
+HEADER_GAP = 0.7
+# ...as do the wrapped lines of one description or note...
+WRAP_GAP = 0.6
+# ...and a table ends where the next row is farther than this below the last one.
+TABLE_GAP = 2.6
+# How far down a new page a repeated header may stand (below page headers, patient name…).
+REPEAT_SEARCH_ROWS = 15
+# Rows at the bottom of a page that may be its footer rather than the end of a table.
+FOOTER_ROWS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a table: what it holds, its printed label, and its header's extent."""
+
+    field: Field
+    label: str
+    x0: float
+    x1: float
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """A table's header: columns left to right, and the rows it was printed on."""
+
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        return tuple(column.field for column in self.columns)
+
+    def has(self, *fields: Field) -> bool:
+        """Does the table have any of these columns?"""
+        return any(column.field in fields for column in self.columns)
+
+
+@dataclass(frozen=True, slots=True)
+class TableLine:
+    """One line of a table as read: the text under each column, and where it was printed."""
+
+    cells: Mapping[Field, str]
+    rows: tuple[Row, ...]
+    total: bool = False
+
+    @property
+    def page(self) -> int:
+        return self.rows[0].page
+
+    @property
+    def text(self) -> str:
+        return " ".join(row.text for row in self.rows)
+
+    def get(self, *fields: Field) -> str:
+        """The text under these columns, joined ('' if none)."""
+        return " ".join(self.cells[f] for f in fields if self.cells.get(f)).strip()
+
+    def money(self, name: Field) -> Decimal | None:
+        """The amount under one column; None when blank or unreadable."""
+        return cell_money(self.cells.get(name, ""))
+
+    def unreadable(self) -> tuple[Field, ...]:
+        """Amount columns that hold something that is not an amount."""
+        return tuple(
+            name
+            for name, text in self.cells.items()
+            if name in MONEY_FIELDS and not _is_blank(text) and cell_money(text) is None
+        )
+
+    @property
+    def uncertain(self) -> bool:
+        """Is any amount unreadable, or any word read with low confidence (OCR)?"""
+        words = (word for row in self.rows for word in row.words)
+        return bool(self.unreadable()) or any(word.confidence < LOW_CONFIDENCE for word in words)
+
+
+# ---------------------------------------------------------------- headers
+
+
+def _normalize(label: str) -> str:
+    """Lower case, '&' as 'and', punctuation and filler words ('amount', 'total') removed."""
+    text = label.lower().replace("&", " and ").replace("’", "'")
+    text = re.sub(r"[^a-z0-9$ ]+", " ", text.replace("'s ", "s "))
+    return " ".join(word for word in text.split() if word not in _FILLERS)
+
+
+def field_for(label: str) -> Field | None:
+    """Which field a printed column header names, or None."""
+    text = _normalize(label)
+    if not text:
+        return Field.AMOUNT if "amount" in label.lower() else None
+    for name, pattern in _COMPILED:
+        if pattern.fullmatch(text):
+            return name
+    return None
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def _plain(row: Row) -> bool:
+    """No amounts and no dates: a row that may be (part of) a header."""
+    return not _AMOUNT_WORD.search(row.text) and not find_dates(row.text)
+
+
+def _stack_columns(band: Sequence[Row]) -> list[list[tuple[int, Cell]]]:
+    """Cells of a 1-3 row header stacked into columns by horizontal overlap, each cell with
+    the number of its row in the band. A cell over two or more columns is a group title
+    ("Your share") and is dropped."""
+    base = max(range(len(band)), key=lambda k: len(band[k].cells))
+    columns: list[list[tuple[int, Cell]]] = [[(base, cell)] for cell in band[base].cells]
+    for position, row in enumerate(band):
+        if position == base:
+            continue
+        for cell in row.cells:
+            hits = [
+                index
+                for index, stack in enumerate(columns)
+                if _overlap(
+                    cell.x0, cell.x1, min(c.x0 for _, c in stack), max(c.x1 for _, c in stack)
+                )
+                > 0
+            ]
+            if len(hits) == 1:
+                columns[hits[0]].append((position, cell))
+            elif not hits:
+                columns.append([(position, cell)])
+    columns.sort(key=lambda stack: min(c.x0 for _, c in stack))
+    return columns
+
+
+def _header_from_band(band: Sequence[Row]) -> Header | None:
+    """The header printed on these rows, if they name enough known columns."""
+    columns = []
+    rows_used: set[int] = set()
+    for stack in _stack_columns(band):
+        stack.sort(key=lambda item: item[0])
+        label = " ".join(cell.text for _, cell in stack)
+        name = field_for(label)
+        if name is not None:
+            rows_used.update(position for position, _ in stack)
+        x0, x1 = min(c.x0 for _, c in stack), max(c.x1 for _, c in stack)
+        columns.append(Column(name or Field.OTHER, label, x0, x1))
+    known = {column.field for column in columns} - {Field.OTHER}
+    if len(known) < MIN_FIELDS or len(known & MONEY_FIELDS) < MIN_MONEY_FIELDS:
+        return None
+    if len(rows_used) < len(band):
+        return None  # a row that names no column is a title or a data row, not header
+    return Header(tuple(columns), tuple(band))
+
+
+def header_at(rows: Sequence[Row], index: int) -> tuple[Header, int] | None:
+    """The header starting at rows[index] and how many rows it takes, or None."""
+    if index >= len(rows) or not _plain(rows[index]):
+        return None
+    # The first row of a wrapped header may hold only 'Provider', 'Plan', 'Your'.
+    if not any(_HEADER_WORD.search(row.text) for row in rows[index : index + 3]):
+        return None
+    best: tuple[Header, int] | None = None
+    for size in (1, 2, 3):
+        band = rows[index : index + size]
+        if len(band) < size or not _tight(band):
+            break
+        header = _header_from_band(band)
+        # More rows win a tie: "Amount / Billed" names BILLED where "Amount" alone does not.
+        if header is not None and (
+            best is None or len(set(header.fields)) >= len(set(best[0].fields))
+        ):
+            best = (header, size)
+    return best
+
+
+def _tight(band: Sequence[Row]) -> bool:
+    """Rows of one wrapped header: same page, header-like, each close under the last."""
+    for upper, lower in zip(band, band[1:], strict=False):
+        if lower.page != upper.page or not _plain(lower):
+            return False
+        if lower.top - upper.bottom > HEADER_GAP * max(upper.height, lower.height):
+            return False
+    return True
+
+
+# ---------------------------------------------------------------- data rows
+
+
+Ranges = list[tuple[float, float]]
+
+
+def column_ranges(header: Header, rows: Sequence[Row] = ()) -> Ranges:
+    """Each column's horizontal range, cut in the gaps between header labels.
+
+    The cut goes in the rightmost strip of the gap that no amount-bearing row prints on:
+    left-aligned labels over right-aligned amounts leave the empty strip just before the
+    next label, centred or right-aligned labels leave it after the column's own amounts.
+    Without such rows the cut is half-way between the labels.
+    """
+    columns = header.columns
+    lines = [row for row in rows if _AMOUNT_WORD.search(row.text)]
+    cuts = [_cut(left, right, lines) for left, right in zip(columns, columns[1:], strict=False)]
+    edges = [float("-inf"), *cuts, float("inf")]
+    return list(zip(edges, edges[1:], strict=False))
+
+
+def _cut(left: Column, right: Column, lines: Sequence[Row]) -> float:
+    """Where the boundary between two neighbouring columns goes (see column_ranges)."""
+    start, end = left.x1, right.x0
+    if end <= start:
+        return (left.x0 + left.x1 + right.x0 + right.x1) / 4
+    covered = sorted(
+        (max(cell.x0, start), min(cell.x1, end))
+        for row in lines
+        for cell in row.cells
+        if cell.x1 > start and cell.x0 < end
+    )
+    free_end = end
+    for x0, x1 in reversed(_merge(covered)):
+        if free_end - x1 >= 1.0:
+            return (x1 + free_end) / 2
+        free_end = min(free_end, x0)
+    if free_end - start >= 1.0:
+        return (start + free_end) / 2
+    return (start + end) / 2
+
+
+def _merge(spans: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Overlapping intervals merged, left to right."""
+    merged: list[tuple[float, float]] = []
+    for x0, x1 in spans:
+        if merged and x0 <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], x1))
+        else:
+            merged.append((x0, x1))
+    return merged
+
+
+def _column_of(x0: float, x1: float, ranges: Sequence[tuple[float, float]]) -> int:
+    """The column a box overlaps most."""
+    return max(range(len(ranges)), key=lambda k: _overlap(x0, x1, *ranges[k]))
+
+
+def assign(rows: Sequence[Row], header: Header, ranges: Ranges | None = None) -> dict[Field, str]:
+    """The text of these rows under each of the header's columns.
+
+    A cell goes whole to the column it overlaps most, so a long description running past
+    its header stays one description; a cell is split word by word only where amounts
+    printed too close together fall under different amount columns.
+    """
+    ranges = ranges or column_ranges(header)
+    parts: dict[Field, list[str]] = {}
+    for row in rows:
+        for cell in row.cells:
+            for words, index in _place_cell(cell, ranges, header):
+                parts.setdefault(header.columns[index].field, []).append(" ".join(words))
+    return {name: " ".join(texts) for name, texts in parts.items()}
+
+
+def _place_cell(
+    cell: Cell, ranges: Sequence[tuple[float, float]], header: Header
+) -> list[tuple[list[str], int]]:
+    """Which column(s) one cell's words go to."""
+    per_word = [_column_of(w.x0, w.x1, ranges) for w in cell.words]
+    in_money = [
+        w
+        for w, k in zip(cell.words, per_word, strict=True)
+        if header.columns[k].field in MONEY_FIELDS
+    ]
+    amounts_apart = (
+        len(set(per_word)) > 1
+        and in_money
+        and all(cell_money(w.text) is not None or w.text == "$" for w in in_money)
+    )
+    if not amounts_apart:
+        return [([w.text for w in cell.words], _column_of(cell.x0, cell.x1, ranges))]
+    placed: list[tuple[list[str], int]] = []
+    for word, index in zip(cell.words, per_word, strict=True):
+        if placed and placed[-1][1] == index:
+            placed[-1][0].append(word.text)
+        else:
+            placed.append(([word.text], index))
+    return placed
+
+
+def _is_blank(text: str) -> bool:
+    return text.strip().lower() in _BLANK
+
+
+def cell_money(text: str) -> Decimal | None:
+    """An amount printed in a cell ('$1,234.56', '(2.40)', '-1.60', '$30.00*'); None if blank."""
+    text = text.strip().rstrip("*").strip()
+    if _is_blank(text):
+        return None
+    return parse_money(text.replace("$ ", "$"))
+
+
+def _is_total(cells: Mapping[Field, str]) -> bool:
+    """'Total', 'Totals', 'Claim total', 'Total for claim …' in the leftmost text column."""
+    for name in (Field.SERVICE, Field.DATE, Field.CODE, Field.OTHER, Field.POSTED, Field.NOTES):
+        text = cells.get(name, "").strip()
+        if text:
+            return bool(_TOTAL.match(text)) and procedure(text)[0] is None
+    return False
+
+
+def _text_only(cells: Mapping[Field, str]) -> bool:
+    """A row with words only under text columns: a wrapped description or note."""
+    return all(name in TEXT_FIELDS or _is_blank(text) for name, text in cells.items())
+
+
+@dataclass(slots=True)
+class _Reading:
+    """A table being read: the header and column ranges on this page, the lines so far, and
+    the wrapped first rows of a line still waiting for its amounts."""
+
+    header: Header
+    ranges: Ranges
+    lines: list[TableLine] = field(default_factory=list)
+    pending: list[Row] = field(default_factory=list)
+
+    def cells(self, rows: Sequence[Row]) -> dict[Field, str]:
+        return assign(rows, self.header, self.ranges)
+
+
+def read_table(
+    rows: Sequence[Row],
+    start: int,
+    header: Header,
+    stop: Callable[[Row], bool] | None = None,
+) -> tuple[list[TableLine], int]:
+    """Read the lines under `header` from rows[start]; return them and the index after.
+
+    The table ends at a new header, a row `stop` recognises (e.g. the next claim), a wide
+    vertical gap, a row that is neither a line nor a wrapped part of one, or a page break
+    not followed by the same header repeated on the next page.
+    """
+    reading = _Reading(header, column_ranges(header, _rows_below(rows, start, stop)))
+    index = start
+    previous = header.rows[-1]
+    while index < len(rows):
+        row = rows[index]
+        resume_at = None
+        if row.page != previous.page:
+            resume_at = index
+        elif (stop and stop(row)) or header_at(rows, index) is not None:
+            break
+        elif row.top - previous.bottom > TABLE_GAP * row.height:
+            resume_at = _next_page_after_footer(rows, index)
+        if resume_at is not None:
+            resumed = _resume_after_page_break(rows, resume_at, header, stop)
+            if resumed is None:
+                break
+            index, reading.header = resumed
+            reading.ranges = column_ranges(reading.header, _rows_below(rows, index, stop))
+            previous = reading.header.rows[-1]
+            continue
+        if not _take_row(rows, index, reading):
+            break
+        previous = row
+        index += 1
+    return reading.lines, index
+
+
+def _rows_below(rows: Sequence[Row], start: int, stop: Callable[[Row], bool] | None) -> list[Row]:
+    """The rows a table may hold on its page: up to the next header or `stop` row."""
+    below: list[Row] = []
+    for index in range(start, len(rows)):
+        row = rows[index]
+        if row.page != rows[start].page or (stop and stop(row)) or header_at(rows, index):
+            break
+        below.append(row)
+    return below
+
+
+def _has_amount(cells: Mapping[Field, str]) -> bool:
+    return any(
+        name in MONEY_FIELDS and cell_money(text) is not None for name, text in cells.items()
+    )
+
+
+def _take_row(rows: Sequence[Row], index: int, reading: _Reading) -> bool:
+    """Add rows[index] to the table as a line, total, or wrapped part; False ends the table."""
+    row = rows[index]
+    cells = reading.cells([row])
+    total = _is_total(cells)
+    if total or _has_amount(cells) or (_text_only(cells) and _starts_line(cells)):
+        # A line; a date beside a service opens one even with no amounts (dashes only).
+        line_rows = (*reading.pending, row)
+        reading.pending.clear()
+        reading.lines.append(TableLine(reading.cells(line_rows), line_rows, total=total))
+        return True
+    if not _text_only(cells):
+        # Words under an amount column that are not amounts: paragraph text after the table,
+        # or a line whose amounts cannot be read; the extractor's warning names it.
+        if _looks_like_line(cells):
+            reading.lines.append(TableLine(cells, (row,)))
+            return True
+        return False
+    if reading.pending or _wraps_into_next(rows, index, reading):
+        reading.pending.append(row)
+        return True
+    if reading.lines and not reading.lines[-1].total and _wrapped(reading.lines[-1].rows[-1], row):
+        last = reading.lines[-1]
+        line_rows = (*last.rows, row)
+        reading.lines[-1] = TableLine(reading.cells(line_rows), line_rows, total=last.total)
+        return True
+    return False
+
+
+def _starts_line(cells: Mapping[Field, str]) -> bool:
+    """A date of service beside a service or code opens a new line, amounts or not."""
+    dates = cells.get(Field.DATE, "").split()
+    has_date = bool(dates) and parse_date(dates[0]) is not None
+    return has_date and bool(cells.get(Field.SERVICE) or cells.get(Field.CODE))
+
+
+def _looks_like_line(cells: Mapping[Field, str]) -> bool:
+    """A line with an unreadable amount still has a service, a date or a code printed."""
+    has_text = any(cells.get(name) for name in (Field.SERVICE, Field.DATE, Field.CODE))
+    money_texts = [t for name, t in cells.items() if name in MONEY_FIELDS and not _is_blank(t)]
+    return has_text and bool(money_texts) and all(len(t.split()) == 1 for t in money_texts)
+
+
+def _wraps_into_next(rows: Sequence[Row], index: int, reading: _Reading) -> bool:
+    """Is this text-only row the first part of a line whose amounts come further down?
+
+    It is when the rows below it, each tight under the last, reach a row with amounts,
+    and that block sits closer to it than to the line above (descriptions printed with
+    their amounts on the bottom row).
+    """
+    row = rows[index]
+    ahead = index + 1
+    while ahead < len(rows) and _wrapped(rows[ahead - 1], rows[ahead]):
+        cells = reading.cells([rows[ahead]])
+        if _has_amount(cells):
+            break
+        if not _text_only(cells):
+            return False
+        ahead += 1
+    else:
+        return False
+    last = reading.lines[-1].rows[-1] if reading.lines else None
+    if last is None or reading.lines[-1].total or last.page != row.page:
+        return True
+    gap_before = row.top - last.bottom
+    gap_after = rows[index + 1].top - row.bottom
+    return gap_after < gap_before - 0.5
+
+
+def _wrapped(upper: Row, lower: Row) -> bool:
+    """Are two rows lines of one wrapped cell (closer than the space between table lines)?"""
+    return lower.page == upper.page and lower.top - upper.bottom <= WRAP_GAP * lower.height
+
+
+def _resume_after_page_break(
+    rows: Sequence[Row], index: int, header: Header, stop: Callable[[Row], bool] | None
+) -> tuple[int, Header] | None:
+    """Where the table goes on after a page break: just after its repeated header, if any."""
+    page = rows[index].page
+    for ahead in range(index, min(len(rows), index + REPEAT_SEARCH_ROWS)):
+        row = rows[ahead]
+        if row.page != page or (stop and stop(row)):
+            return None
+        found = header_at(rows, ahead)
+        if found is not None:
+            again, size = found
+            return (ahead + size, again) if again.fields == header.fields else None
+    return None
+
+
+def _next_page_after_footer(rows: Sequence[Row], index: int) -> int | None:
+    """The first row of the next page when only a footer ('Page 3') is left on this one."""
+    page = rows[index].page
+    following = next((k for k in range(index, len(rows)) if rows[k].page != page), None)
+    if following is None or following - index > FOOTER_ROWS:
+        return None
+    return following
+
+
+def find_tables(
+    rows: Sequence[Row], stop: Callable[[Row], bool] | None = None
+) -> list[tuple[int, Header, list[TableLine], int]]:
+    """Every table in `rows`: (first header row, header, lines, index after the table)."""
+    found = []
+    index = 0
+    while index < len(rows):
+        hit = header_at(rows, index)
+        if hit is None:
+            index += 1
+            continue
+        header, size = hit
+        lines, end = read_table(rows, index + size, header, stop)
+        found.append((index, header, lines, end))
+        index = max(end, index + size)
+    return found
+
+
+# ---------------------------------------------------------------- values in cells
+
+
+_PROCEDURE = re.compile(r"(?<![\w/.-])([0-9]{4}[0-9FTU]|[A-V][0-9]{4})(?![\w/.])")
+_PAREN_CODE = re.compile(r"\(\s*([0-9]{4}[0-9FTU]|[A-V][0-9]{4})((?:\s*[-,]?\s*[0-9A-Z]{2})*)\s*\)")
+_DASH_MODIFIERS = re.compile(r"^((?:-[0-9A-Z]{2})+)(?![\w])")
+_COLUMN_MODIFIERS = re.compile(r"^((?:[\s,-]+[0-9A-Z]{2})+)\s*$")
+
+
+def procedure(service: str, code_cell: str = "") -> tuple[str | None, tuple[str, ...]]:
+    """A CPT/HCPCS code and its modifiers: from the code column, '(99214)' or a leading code."""
+    if code_cell.strip():
+        match = _PROCEDURE.search(code_cell)
+        if match:
+            rest = code_cell[match.end() :]
+            mods = _COLUMN_MODIFIERS.match(rest) or _DASH_MODIFIERS.match(rest)
+            return match.group(1), _modifiers(mods.group(1) if mods else "")
+    match = _PAREN_CODE.search(service)
+    if match:
+        return match.group(1), _modifiers(match.group(2))
+    match = _PROCEDURE.match(service.strip())
+    if match:
+        mods = _DASH_MODIFIERS.match(service.strip()[match.end() :])
+        return match.group(1), _modifiers(mods.group(1) if mods else "")
+    return None, ()
+
+
+def _modifiers(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[0-9A-Z]{2}", text))
+
+
+_MONTH_RANGE = re.compile(
+    r"(?P<m1>[A-Za-z]{3,9})\.?\s+(?P<d1>\d{1,2})\s*(?:[-–—]|to|through|thru)\s*"
+    r"(?:(?P<m2>[A-Za-z]{3,9})\.?\s+)?(?P<d2>\d{1,2}),?\s+(?P<y>\d{4})"
+)
+
+
+def date_range(text: str) -> tuple[date | None, date | None]:
+    """The first and last date in a cell: '03/01/25 - 03/05/25', 'June 18 – June 21, 2017'."""
+    match = _MONTH_RANGE.search(text)
+    if match:
+        first = parse_date(f"{match['m1']} {match['d1']}, {match['y']}")
+        last = parse_date(f"{match['m2'] or match['m1']} {match['d2']}, {match['y']}")
+        if first and last:
+            return first, last
+    dates = [day for day, _ in find_dates(text)]
+    if not dates:
+        return None, None
+    return dates[0], (dates[-1] if len(dates) > 1 else None)
+
+
+def approved(text: str) -> bool | None:
+    """'Yes' / 'No' in a 'Service Approved?' column → denied False / True; else None."""
+    word = text.strip().lower().rstrip(".*")
+    if word in {"yes", "y", "approved"}:
+        return False
+    if word in {"no", "n", "denied"}:
+        return True
+    return None
+
+
+_GROUP_CODE = re.compile(
+    r"\b(CO|PR|OA|PI|CR)\s*[-–]?\s*([A-Z]?\d{1,3}|[A-Z]\d?)\b(?:\s*[:=]?\s*(\$?\(?-?\$?[\d,]*\.\d{2}\)?))?"
+)
+
+
+def coded_adjustments(text: str) -> list[tuple[Group, str, Decimal | None]]:
+    """Group/reason codes printed in text ('CO-253 -1.60', 'PR 2 $30.00'), amounts if given."""
+    found = []
+    for match in _GROUP_CODE.finditer(text):
+        amount = parse_money(match.group(3)) if match.group(3) else None
+        found.append(
+            (Group(match.group(1)), match.group(2), abs(amount) if amount is not None else None)
+        )
+    return found
+
+
+def adjustments_with_amounts(text: str) -> list[Adjustment]:
+    """Only the coded adjustments that print their own amount."""
+    return [
+        Adjustment(group, reason, amount)
+        for group, reason, amount in coded_adjustments(text)
+        if amount
+    ]
+
+
+_CODE_TOKEN = re.compile(r"(CO|PR|OA|PI|CR)-[A-Z]?\d{1,3}|[A-Z]{1,4}\d{0,4}|\d{1,4}")
+
+
+def code_tokens(text: str) -> tuple[str, ...]:
+    """The codes in a notes/remarks cell: 'A, B' → ('A', 'B'); 'CO 45 N130' → ('CO-45', 'N130')."""
+    text = _GROUP_CODE.sub(lambda m: f" {m.group(1)}-{m.group(2)} ", text.upper())
+    tokens = (token.strip(".:;()*") for token in re.split(r"[\s,;/]+", text))
+    return tuple(token for token in tokens if _CODE_TOKEN.fullmatch(token))
+
+
+# ---------------------------------------------------------------- labelled values
+
+
+# Where a second label starts inside one cell ("Jane Doe  Member ID: 123"): common label words.
+_NEXT_LABEL = re.compile(
+    r"\s+(?=(?:member|patient|claim|provider|group|account|acct|date|plan|subscriber|policy|id|dob"
+    r"|birth|phone|tel|fax|npi|tax)\b[\w#.'’/& -]{0,25}:)",
+    re.I,
+)
+
+
+def labelled_value(rows: Sequence[Row], index: int, label: re.Pattern[str]) -> str | None:
+    """The value printed after `label` on rows[index], in the next cell, or just below it."""
+    cells = rows[index].cells
+    for position, cell in enumerate(cells):
+        match = label.search(cell.text)
+        if not match:
+            continue
+        value = cell.text[match.end() :].lstrip(" :#.-–").strip()
+        if value:
+            return _NEXT_LABEL.split(value)[0].strip() or None
+        if _label_strip(rows, index):
+            return _value_below(rows, index, cell)
+        if position + 1 < len(cells) and not cells[position + 1].text.endswith(":"):
+            return cells[position + 1].text.strip()
+        return _value_below(rows, index, cell)
+    return None
+
+
+def _label_strip(rows: Sequence[Row], index: int) -> bool:
+    """A row of labels over a row of values ('Claim Number   Patient   Provider')."""
+    row = rows[index]
+    if index + 1 >= len(rows) or re.search(r"\d", row.text):
+        return False
+    below, starts = rows[index + 1], [cell.x0 for cell in row.cells]
+    aligned = sum(1 for cell in below.cells if any(abs(cell.x0 - x0) <= 3 for x0 in starts))
+    return below.page == row.page and len(starts) >= 2 and aligned >= 2
+
+
+def _value_below(rows: Sequence[Row], index: int, cell: Cell) -> str | None:
+    """The cell under a label (dashboard boxes and label-over-value header strips)."""
+    if index + 1 >= len(rows):
+        return None
+    below = rows[index + 1]
+    if below.page != rows[index].page or below.top - rows[index].bottom > 2 * below.height:
+        return None
+    for candidate in below.cells:
+        if _overlap(candidate.x0, candidate.x1, cell.x0 - 2, cell.x1 + 2) > 0:
+            return candidate.text.strip()
+    return None
+
+
+def find_labelled(
+    rows: Sequence[Row],
+    label: re.Pattern[str],
+    start: int = 0,
+    end: int | None = None,
+    skip: Container[int] = frozenset(),
+) -> tuple[str, int] | None:
+    """The first value printed after `label` in rows[start:end] (but not in rows `skip`, such
+    as a table's own header and lines), with its row index."""
+    for index in range(start, len(rows) if end is None else min(end, len(rows))):
+        if index in skip:
+            continue
+        row = rows[index]
+        if label.search(row.text) or any(label.search(cell.text) for cell in row.cells):
+            value = labelled_value(rows, index, label)
+            if value:
+                return value, index
+    return None
+
+
+# ---------------------------------------------------------------- legends
+
+
+def read_legend(
+    rows: Sequence[Row],
+    codes: Sequence[str],
+    start: int = 0,
+    end: int | None = None,
+    skip: Container[int] = frozenset(),
+) -> tuple[dict[str, str], set[int]]:
+    """The text printed beside each code in a legend ('A  This information…', 'CO-45: …'),
+    and the indices of the rows it was read from.
+
+    Only codes the table used are looked for, so ordinary text that happens to begin with
+    'A' is not taken for note A unless note A was referenced. Wrapped legend text (lines
+    starting under the text, not under the code) joins its entry.
+    """
+    wanted = {_code_key(code): code for code in codes}
+    legend: dict[str, str] = {}
+    used: set[int] = set()
+    last: tuple[str, float] | None = None
+    for index in range(start, len(rows) if end is None else min(end, len(rows))):
+        if index in skip:
+            last = None
+            continue
+        row = rows[index]
+        key, text, text_x0 = _legend_entry(row)
+        if key in wanted and wanted[key] not in legend and text:
+            legend[wanted[key]] = text
+            last = (wanted[key], text_x0)
+        elif last and _continues(rows, index, text_x0=last[1]):
+            legend[last[0]] = f"{legend[last[0]]} {row.text}"
+        else:
+            last = None
+            continue
+        used.add(index)
+    return legend, used
+
+
+def _code_key(code: str) -> str:
+    return re.sub(r"[\s_–-]+", "-", code.strip().upper().rstrip(":.)"))
+
+
+def _legend_entry(row: Row) -> tuple[str, str, float]:
+    """A row read as 'CODE  text': the code key, the text and where the text starts."""
+    words = row.words
+    first = words[0].text
+    group = re.fullmatch(r"(CO|PR|OA|PI|CR)[-–]?", first.upper())
+    if group and len(words) > 2 and re.fullmatch(r"[A-Z]?\d{1,3}[:.]?", words[1].text):
+        key = f"{group.group(1)}-{words[1].text.rstrip(':.')}"
+        rest = words[2:]
+    else:
+        key = _code_key(first)
+        rest = words[1:]
+    rest = tuple(w for w in rest if w.text not in {"-", "–", ":", "="})
+    if not rest:
+        return key, "", row.x0
+    return key, " ".join(w.text for w in rest).lstrip(":–- "), rest[0].x0
+
+
+def _continues(rows: Sequence[Row], index: int, text_x0: float) -> bool:
+    """A wrapped legend line: close under the previous row and starting under the text."""
+    row, above = rows[index], rows[index - 1]
+    return (
+        row.page == above.page
+        and row.top - above.bottom < 0.8 * row.height
+        and row.x0 >= text_x0 - 2
+    )
+
+
+# ---------------------------------------------------------------- evidence
+
+
+@dataclass(slots=True)
+class LineCounter:
+    """Numbers service lines per page for evidence: 'page 2, line 3' is the third on page 2."""
+
+    counts: dict[int, int] = field(default_factory=dict)
+
+    def where(self, page: int) -> str:
+        self.counts[page] = self.counts.get(page, 0) + 1
+        return f"page {page}, line {self.counts[page]}"
