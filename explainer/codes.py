@@ -119,16 +119,23 @@ def remark_system(remark: str) -> CodeSystem:
     return CodeSystem.RARC if _RARC.match(remark.upper()) else CodeSystem.MSN_NOTE
 
 
+def distinct_codes(documents: Iterable[Document]) -> list[tuple[CodeSystem, str, str]]:
+    """Each code once, in order of first appearance, with the source of the first paper it is on."""
+    seen: set[tuple[CodeSystem, str]] = set()
+    found = []
+    for document in documents:
+        for system, code in codes_in([document]):
+            key = (system, code.upper())
+            if key not in seen:
+                seen.add(key)
+                found.append((system, code, document.source))
+    return found
+
+
 def explain_codes(
     documents: Iterable[Document], library: Library, lang: str = "en"
 ) -> tuple[CodeExplanation, ...]:
     """Each code in the documents once, explained (contract: 'every code ... each once')."""
-    seen: set[tuple[CodeSystem, str]] = set()
-    explained = []
-    for system, code in codes_in(documents):
-        key = (system, code.upper())
-        if key in seen:
-            continue
-        seen.add(key)
-        explained.append(explain_code(library, system, code, lang))
-    return tuple(explained)
+    return tuple(
+        explain_code(library, system, code, lang) for system, code, _ in distinct_codes(documents)
+    )

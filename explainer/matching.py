@@ -97,8 +97,10 @@ def _moved_date(bill: ServiceLine, notice: ServiceLine) -> bool:
 
 def match_lines(documents: Sequence[Document]) -> Matching:
     """Pair each bill line with its best notice line; each notice line is used once."""
-    notices = list(located_lines([d for d in documents if d.is_notice]))
     bills = list(located_lines([d for d in documents if not d.is_notice]))
+    if not bills:
+        return Matching((), (), ())  # a remittance alone: nothing to match (and 10,000s of lines)
+    notices = list(located_lines([d for d in documents if d.is_notice]))
     used: set[int] = set()
     pairs: list[Pair] = []
     moved: list[Pair] = []

@@ -4,27 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..codes import codes_in, explain_code
+from ..codes import distinct_codes, explain_code
 from ..model import CodeSystem, Evidence, Finding
 from .base import Bundle, make_finding
 
 
 def check_unknown_codes(bundle: Bundle) -> Iterator[Finding]:
     """One info finding per code (once) that is not in the official lists we ship."""
-    seen: set[tuple[CodeSystem, str]] = set()
-    for document in bundle.documents:
-        for system, code in codes_in([document]):
-            key = (system, code.upper())
-            # MSN note letters point at text printed on the notice itself, not a code list.
-            if key in seen or system is CodeSystem.MSN_NOTE:
-                continue
-            seen.add(key)
-            if explain_code(bundle.library, system, code, bundle.lang).known:
-                continue
-            yield make_finding(
-                bundle,
-                "unknown-code",
-                evidence=(Evidence(document.source, "", code),),
-                code=code,
-                system=bundle.library.messages[f"system_{system.value}"][bundle.lang],
-            )
+    for system, code, source in distinct_codes(bundle.documents):
+        # MSN note letters point at text printed on the notice itself, not a code list.
+        if system is CodeSystem.MSN_NOTE:
+            continue
+        if explain_code(bundle.library, system, code, bundle.lang).known:
+            continue
+        yield make_finding(
+            bundle,
+            "unknown-code",
+            evidence=(Evidence(source, "", code),),
+            code=code,
+            system=bundle.library.messages[f"system_{system.value}"][bundle.lang],
+        )
