@@ -114,9 +114,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     csrf.init_app(app)
 
-    from web import api, errors, pages
+    from web import api, errors, letters, pages, remittance
 
     app.register_blueprint(pages.bp)
+    app.register_blueprint(letters.bp)
+    app.register_blueprint(remittance.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
     errors.register(app)

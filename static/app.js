@@ -67,9 +67,44 @@
     }
   }
 
+  // The letter page: keep the print copy in step with the textarea as the person types, so
+  // the "Show my changes" round trip (needed without JavaScript) is not needed.
+  function setUpLetter() {
+    var text = document.querySelector("[data-letter-text]");
+    var copy = document.querySelector("[data-letter-copy]");
+    if (!text || !copy) {
+      return;
+    }
+    function sync() {
+      copy.textContent = text.value;
+    }
+    text.addEventListener("input", sync);
+    window.addEventListener("beforeprint", sync);
+    sync();
+    document.querySelectorAll("[data-no-js-only]").forEach(function (element) {
+      element.hidden = true;
+    });
+  }
+
+  // "Print the patient pages": tick "print only these pages" for the person, then print.
+  function setUpSheetPrint() {
+    var button = document.querySelector("[data-print-sheets]");
+    var only = document.getElementById("sheets-only");
+    if (!button || !only || typeof window.print !== "function") {
+      return;
+    }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      only.checked = true;
+      window.print();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setUpPrint();
     setUpProgress();
+    setUpLetter();
+    setUpSheetPrint();
     focusProblem();
   });
 })();

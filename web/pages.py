@@ -15,6 +15,8 @@ from . import LIBRARY_KEY
 from .errors import status_for
 from .forms import ExplainForm
 from .intake import BadInput, gather_uploads, make_answers
+from .letters import letter_offers, letter_words
+from .remittance import remittance_view
 from .view import CodeIndex, has_warnings, template_helpers
 
 bp = Blueprint("pages", __name__)
@@ -84,7 +86,7 @@ def explain() -> ResponseReturnValue:
 
 
 def results_page(explanation: Explanation) -> ResponseReturnValue:
-    """The results: red flags, the bottom line, every paper line by line, then the codes."""
+    """The results: red flags and their letters, 835 payments, every paper line by line, codes."""
     lang = explanation.answers.lang
     codes = CodeIndex.build(explanation.codes, content_library(), lang)
     return render_template(
@@ -93,6 +95,9 @@ def results_page(explanation: Explanation) -> ResponseReturnValue:
         codes=codes,
         content_lang=lang,
         has_warnings=has_warnings(explanation),
+        letters=letter_offers(explanation, content_library()),
+        letter_words=letter_words(lang),
+        remittance=remittance_view(explanation, codes),
     )
 
 

@@ -1,0 +1,372 @@
+"""Letters in the browser: the results page's letter buttons, the editable letter, and its PDF.
+
+Nothing is stored (PRODUCT.md "Promises"): the results page carries each letter's text in a
+hidden field, and what the app itself says about the letter (kind, language, title, the
+"what to do next" list and its dates) in a signed field, so the letter page and the PDF get
+both back from the browser.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request
+from flask.typing import ResponseReturnValue
+from fontTools.ttLib import TTFont
+
+from explainer.content import Library
+from explainer.letters import Letter, letters_for
+from explainer.model import Explanation
+from explainer.present.letter_pdf import FONTS, text_pdf
+from explainer.values import display_date
+
+from .intake import LANGS, BadInput
+from .signed import sign, unsign
+
+bp = Blueprint("letters", __name__)
+
+MAX_LETTER_CHARS = 20_000
+META_SALT = "letter-meta"
+# The provider letter asks for an answer "within 30 days" (content/letters.toml).
+ANSWER_DAYS = 30
+KINDS = ("provider", "redetermination")
+
+WORDS: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "section": "Letters you can send",
+        "section_intro": (
+            "We filled in a letter from what we found. Open it to read it and change it. "
+            "Then print it or save it as a PDF."
+        ),
+        "button_provider": "Write a letter to {provider}",
+        "button_provider_plain": "Write a letter to the billing office",
+        "button_redetermination": "Ask Medicare for a new decision (appeal)",
+        "kicker": "Your letter",
+        "intro": (
+            "Read your letter. You can change any word. Fill in the blanks (____). "
+            "Then download it as a PDF, or print it."
+        ),
+        "label": "Your letter (you can change it)",
+        "hint": "You can write up to 20,000 letters and spaces. We do not keep your letter.",
+        "download": "Download PDF",
+        "print": "Print the letter",
+        "show_changes": "Show my changes in the print copy",
+        "print_hint": (
+            "To print: press “Show my changes in the print copy”, then use your browser’s "
+            "Print command (press Ctrl and P, or ⌘ and P on a Mac). Only the letter prints."
+        ),
+        "next": "What to do next",
+        "deadline": "Last day to send it: {date}",
+        "again": "Check other papers",
+        "fill_provider": (
+            "Fill in the blanks: your name, account number, phone and the date. Then sign the letter."
+        ),
+        "send_provider": (
+            "Send the letter to the billing office of {provider}. Add copies of your notice "
+            "and your bill, not the originals. Keep a copy of everything."
+        ),
+        "send_provider_plain": (
+            "Send the letter to the billing office. Add copies of your notice and your bill, "
+            "not the originals. Keep a copy of everything."
+        ),
+        "hold": (
+            "Do not pay the amounts the letter questions until the billing office answers. "
+            "You can pay the part your notice says you may owe."
+        ),
+        "answer": (
+            "The letter asks for an answer within 30 days. If you send it today, "
+            "that is by {date}. If no answer comes by then, call the billing office."
+        ),
+        "help_provider": (
+            "If they will not fix it, call 1-800-MEDICARE (1-800-633-4227, TTY 1-877-486-2048). "
+            "The Senior Medicare Patrol also helps with billing errors: 1-877-808-2468."
+        ),
+        "fill_appeal": (
+            "Fill in your name and your Medicare number. Say in your own words why Medicare "
+            "should pay. Then sign the letter."
+        ),
+        "records": "Ask your doctor for a letter or records that support your appeal.",
+        "send_appeal": (
+            "Send it with a copy of your Medicare Summary Notice to the address on the notice. "
+            "Keep a copy of everything."
+        ),
+        "by_deadline": "Send it by {date}. That is 120 days from the day you got your notice. {assumption}",
+        "wait": "Medicare usually decides within 60 days.",
+        "help_appeal": (
+            "Free help: 1-800-MEDICARE (1-800-633-4227, TTY 1-877-486-2048), or your State "
+            "Health Insurance Assistance Program (SHIP)."
+        ),
+    },
+    "es": {
+        "section": "Cartas que puede mandar",
+        "section_intro": (
+            "Llenamos una carta con lo que encontramos. Ábrala para leerla y cambiarla. "
+            "Luego imprímala o guárdela como PDF."
+        ),
+        "button_provider": "Escribir una carta a {provider}",
+        "button_provider_plain": "Escribir una carta a la oficina de cobros",
+        "button_redetermination": "Pedir a Medicare una nueva decisión (apelación)",
+        "kicker": "Su carta",
+        "intro": (
+            "Lea su carta. Puede cambiar cualquier palabra. Llene los espacios en blanco (____). "
+            "Luego descárguela como PDF o imprímala."
+        ),
+        "label": "Su carta (puede cambiarla)",
+        "hint": "Puede escribir hasta 20,000 letras y espacios. No guardamos su carta.",
+        "download": "Descargar PDF",
+        "print": "Imprimir la carta",
+        "show_changes": "Mostrar mis cambios en la copia para imprimir",
+        "print_hint": (
+            "Para imprimir: oprima “Mostrar mis cambios en la copia para imprimir” y luego use "
+            "el comando Imprimir de su navegador (Ctrl y P, o ⌘ y P en una Mac). "
+            "Solo se imprime la carta."
+        ),
+        "next": "Qué hacer ahora",
+        "deadline": "Último día para mandarla: {date}",
+        "again": "Revisar otros papeles",
+        "fill_provider": (
+            "Llene los espacios: su nombre, número de cuenta, teléfono y la fecha. "
+            "Luego firme la carta."
+        ),
+        "send_provider": (
+            "Mande la carta a la oficina de cobros de {provider}. Incluya copias de su aviso "
+            "y de su factura, no los originales. Guarde una copia de todo."
+        ),
+        "send_provider_plain": (
+            "Mande la carta a la oficina de cobros. Incluya copias de su aviso y de su factura, "
+            "no los originales. Guarde una copia de todo."
+        ),
+        "hold": (
+            "No pague las cantidades que la carta cuestiona hasta que la oficina de cobros "
+            "conteste. Puede pagar la parte que su aviso dice que puede deber."
+        ),
+        "answer": (
+            "La carta pide una respuesta en un plazo de 30 días. Si la manda hoy, es antes del "
+            "{date}. Si no le contestan para entonces, llame a la oficina de cobros."
+        ),
+        "help_provider": (
+            "Si no lo corrigen, llame al 1-800-MEDICARE (1-800-633-4227, TTY 1-877-486-2048). "
+            "La Patrulla de Medicare para Personas Mayores (SMP) también ayuda con errores de "
+            "cobro: 1-877-808-2468."
+        ),
+        "fill_appeal": (
+            "Escriba su nombre y su número de Medicare. Diga con sus palabras por qué Medicare "
+            "debe pagar. Luego firme la carta."
+        ),
+        "records": "Pida a su médico una carta o registros que apoyen su apelación.",
+        "send_appeal": (
+            "Mándela con una copia de su Resumen de Medicare a la dirección que aparece en el "
+            "aviso. Guarde una copia de todo."
+        ),
+        "by_deadline": (
+            "Mándela antes del {date}. Son 120 días desde el día en que recibió su aviso. "
+            "{assumption}"
+        ),
+        "wait": "Medicare casi siempre decide en un plazo de 60 días.",
+        "help_appeal": (
+            "Ayuda gratis: 1-800-MEDICARE (1-800-633-4227, TTY 1-877-486-2048), o su Programa "
+            "Estatal de Asistencia sobre Seguros de Salud (SHIP)."
+        ),
+    },
+}
+
+# Fixed names: a file name made from the letter would put a clinic's name in headers.
+PDF_NAMES: Mapping[str, Mapping[str, str]] = {
+    "provider": {"en": "letter-to-billing-office.pdf", "es": "carta-a-oficina-de-cobros.pdf"},
+    "redetermination": {"en": "medicare-appeal.pdf", "es": "apelacion-a-medicare.pdf"},
+}
+
+TOO_LONG_MESSAGE = (
+    "This letter is too long. A letter can have up to 20,000 letters and spaces. "
+    "Please make it shorter and try again."
+)
+EMPTY_MESSAGE = "The letter is empty. Please go back, write your letter, and try again."
+
+
+@dataclass(frozen=True, slots=True)
+class LetterOffer:
+    """One letter as the results page offers it: a button, the text, and the signed facts."""
+
+    kind: str
+    button: str
+    text: str
+    meta: str
+
+
+@dataclass(frozen=True, slots=True)
+class LetterMeta:
+    """What the app says about a letter; it travels signed, so the page cannot change it."""
+
+    kind: str
+    lang: str
+    title: str
+    deadline: date | None
+    steps: tuple[str, ...]
+
+    def as_data(self) -> dict[str, Any]:
+        """A JSON-ready form, short keys to keep the hidden field small."""
+        return {
+            "k": self.kind,
+            "l": self.lang,
+            "t": self.title,
+            "d": self.deadline.isoformat() if self.deadline else None,
+            "s": list(self.steps),
+        }
+
+    @classmethod
+    def from_data(cls, data: Any) -> LetterMeta:
+        """Back from the signed field; anything odd is a plain 400, never a 500."""
+        try:
+            kind, lang, title = data["k"], data["l"], data["t"]
+            deadline = date.fromisoformat(data["d"]) if data["d"] else None
+            steps = tuple(str(step) for step in data["s"])
+        except (KeyError, TypeError, ValueError):
+            raise BadInput("bad-form", "This letter form is not right. Please try again.") from None
+        if kind not in KINDS or lang not in LANGS or not isinstance(title, str):
+            raise BadInput("bad-form", "This letter form is not right. Please try again.")
+        return cls(kind, lang, title, deadline, steps)
+
+
+def _provider(letter: Letter) -> str | None:
+    """The clinic or doctor a provider letter goes to, when the bill names one."""
+    return letter.recipient[0] if letter.kind == "provider" and letter.recipient else None
+
+
+def _steps(letter: Letter, explanation: Explanation, today: date) -> tuple[str, ...]:
+    """The short "what to do next" list for one letter, with its dates filled in."""
+    w = WORDS[letter.lang]
+    if letter.kind == "provider":
+        provider = _provider(letter)
+        answer_by = display_date(today + timedelta(days=ANSWER_DAYS), letter.lang)
+        return (
+            w["fill_provider"],
+            w["send_provider"].format(provider=provider) if provider else w["send_provider_plain"],
+            w["hold"],
+            w["answer"].format(date=answer_by),
+            w["help_provider"],
+        )
+    deadline = next((f for f in explanation.findings if f.rule == "appeal-deadline"), None)
+    steps = [w["fill_appeal"], w["records"], w["send_appeal"]]
+    if letter.deadline is not None:
+        assumption = deadline.fact("assumption") if deadline else ""
+        when = display_date(letter.deadline, letter.lang)
+        steps.append(w["by_deadline"].format(date=when, assumption=assumption).strip())
+    steps += [w["wait"], w["help_appeal"]]
+    return tuple(steps)
+
+
+def _button(letter: Letter) -> str:
+    """'Write a letter to Springfield Family Clinic' / 'Ask Medicare for a new decision (appeal)'."""
+    w = WORDS[letter.lang]
+    if letter.kind == "redetermination":
+        return w["button_redetermination"]
+    provider = _provider(letter)
+    return (
+        w["button_provider"].format(provider=provider) if provider else w["button_provider_plain"]
+    )
+
+
+def letter_offers(explanation: Explanation, library: Library) -> list[LetterOffer]:
+    """Every letter the findings call for, in the explanation's language, ready for a form."""
+    lang = explanation.answers.lang if explanation.answers.lang in WORDS else "en"
+    today = explanation.answers.today or date.today()
+    offers = []
+    for letter in letters_for(explanation, library, lang):
+        meta = LetterMeta(
+            kind=letter.kind,
+            lang=lang,
+            title=letter.title,
+            deadline=letter.deadline,
+            steps=_steps(letter, explanation, today),
+        )
+        offers.append(
+            LetterOffer(
+                kind=letter.kind,
+                button=_button(letter),
+                text=letter.as_text(),
+                meta=sign(meta.as_data(), META_SALT),
+            )
+        )
+    return offers
+
+
+def letter_words(lang: str) -> Mapping[str, str]:
+    """The words around the letters, in the letter's language."""
+    return WORDS.get(lang, WORDS["en"])
+
+
+def _posted_letter() -> tuple[str, LetterMeta]:
+    """The letter text and its signed facts from the form; 400 or 413 when they are not right."""
+    meta = LetterMeta.from_data(unsign(request.form.get("meta"), META_SALT))
+    # Browsers send line breaks as CR LF: count each as one character, as the textarea does.
+    text = (request.form.get("letter") or "").replace("\r\n", "\n").replace("\r", "\n")
+    if len(text) > MAX_LETTER_CHARS:
+        raise BadInput("letter-too-long", TOO_LONG_MESSAGE, 413)
+    if not text.strip():
+        raise BadInput("no-letter", EMPTY_MESSAGE)
+    return text, meta
+
+
+@bp.after_request
+def _no_store(response: Response) -> Response:
+    """A letter carries someone's name and bill: browsers and proxies must not keep it."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/letter")
+def letter() -> ResponseReturnValue:
+    """The letter to read, change, print or download, with what to do next."""
+    text, meta = _posted_letter()
+    w = letter_words(meta.lang)
+    return render_template(
+        "letter.html",
+        w=w,
+        meta=meta,
+        meta_token=request.form.get("meta", ""),
+        text=text,
+        deadline_text=w["deadline"].format(date=display_date(meta.deadline, meta.lang))
+        if meta.deadline
+        else "",
+        max_chars=MAX_LETTER_CHARS,
+    )
+
+
+@bp.post("/letter.pdf")
+def letter_pdf() -> ResponseReturnValue:
+    """The letter as the person left it, as a PDF file to save or print."""
+    text, meta = _posted_letter()
+    pdf = text_pdf(meta.title, printable(text))
+    response = Response(pdf, mimetype="application/pdf")
+    name = PDF_NAMES[meta.kind][meta.lang]
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@lru_cache(maxsize=1)
+def _font_characters() -> frozenset[int]:
+    """The characters the letter font can draw (the PDF uses DejaVu Sans, shipped with us)."""
+    font = TTFont(str(FONTS / "DejaVuSans.ttf"), lazy=True)
+    try:
+        return frozenset(font.getBestCmap())
+    finally:
+        font.close()
+
+
+def printable(text: str) -> str:
+    """The text with characters the font cannot draw shown as '?', and control codes dropped."""
+    # fpdf2 would otherwise log each missing character, and logs must carry nothing the
+    # person typed (PRODUCT.md "Promises").
+    known = _font_characters()
+    kept: list[str] = []
+    for char in text.replace("\t", "    "):
+        if char == "\n" or ord(char) in known:
+            kept.append(char)
+        elif not unicodedata.category(char).startswith("C"):
+            kept.append("?")
+    return "".join(kept)

@@ -1,0 +1,439 @@
+"""Patient sheets from an 835: one large-print page per claim, in plain words, to hand over."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from markupsafe import Markup, escape
+
+from explainer.checks.base import QMB_REMARKS
+from explainer.model import (
+    Adjustment,
+    Claim,
+    Coverage,
+    Document,
+    DocumentKind,
+    Group,
+    ServiceLine,
+)
+from explainer.remittance import STATUS_REVERSAL, is_denied
+from explainer.values import display_date, display_money
+
+from .view import CodeIndex, owes_words
+
+ZERO = Decimal("0")
+# 1-800-633-4227, 1-800-MEDICARE: a line break after one of their hyphens misleads a caller.
+PHONE = re.compile(r"\b1-\d{3}-(?:\d{3}-\d{4}|[A-Z]{4,})")
+# QMB protects Medicare cost sharing: CARC 1 deductible, 2 coinsurance, 3 copay (FACTS.md §5).
+COST_SHARING = frozenset({"1", "2", "3"})
+MEDICARE_COVERAGE = (Coverage.ORIGINAL_MEDICARE, Coverage.MEDICARE_ADVANTAGE)
+
+WORDS: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "section": "A page for each patient",
+        "section_intro": (
+            "Each page below explains one claim in plain words and large print. "
+            "Print it and hand it to the patient. Each page prints on its own sheet of paper."
+        ),
+        "sheets_only": "When I print, print only these patient pages",
+        "pick": "Print this page (if you tick some pages, only those print)",
+        "print_sheets": "Print the patient pages",
+        "kicker": "What this means for you",
+        "heading": "Your visit and what {payer} paid",
+        "heading_plain": "Your visit and what your plan paid",
+        "patient": "Patient",
+        "office": "Office",
+        "provider": "Seen by",
+        "paid_by": "Paid by",
+        "paid_on": "on {date}",
+        "claim": "Claim number",
+        "plan_paid": "Your plan paid the office",
+        "may_owe": "You may owe",
+        "services": "Your services",
+        "date": "Date",
+        "service": "Service",
+        "charged": "Charged",
+        "paid": "Plan paid",
+        "owes": "You may owe",
+        "not_paid": "Not paid",
+        "service_code": "Service {code}",
+        "a_service": "A service",
+        "codes": "What the codes mean",
+        "todo": "What to do",
+        "owe_up_to": "You may owe up to {amount} for these services.",
+        "owe_nothing": "You owe nothing for these services.",
+        "owe_unknown": "We could not tell what you may owe. Please ask the office.",
+        "denied": "{payer} did not pay for this.",
+        "denied_plain": "Your plan did not pay for this.",
+        "qmb": "With QMB, you do not owe the {amount} of deductible, coinsurance or copays.",
+        "reversal": "This takes back an earlier payment from {payer}. It is not a bill for you.",
+        "reversal_plain": "This takes back an earlier payment from your plan. It is not a bill for you.",
+        "qmb_owes": "With QMB, you do not owe this.",
+        "step_bill": (
+            "You may get a bill from {office}. For these services it should ask no more than "
+            "{amount}."
+        ),
+        "step_bill_plain": "You may get a bill. For these services it should ask no more than {amount}.",
+        "step_other": (
+            "Other insurance (Medigap, a supplement plan or Medicaid) may pay some or all "
+            "of this. Show the office that card."
+        ),
+        "step_qmb": (
+            "Show the office your QMB or Medicaid card. The office may not bill you for Medicare "
+            "deductibles, coinsurance or copays. If you paid them, ask for your money back."
+        ),
+        "step_denied": (
+            "If you think this should be paid, ask the office about an appeal. "
+            "Your own notice from {payer} tells you how to appeal and by when."
+        ),
+        "step_denied_plain": (
+            "If you think this should be paid, ask the office about an appeal. "
+            "Your own notice from your plan tells you how to appeal and by when."
+        ),
+        "step_reversal": "The office may send the claim again. If you get a new bill, compare it with your notice.",
+        "step_show": "If a bill asks for more, show this page to the billing office.",
+        "help_medicare": "Medicare questions? Call 1-800-MEDICARE (1-800-633-4227, TTY 1-877-486-2048).",
+        "help_plan": "Questions about your plan? Call the number on your insurance card.",
+    },
+    "es": {
+        "section": "Una página para cada paciente",
+        "section_intro": (
+            "Cada página de abajo explica una reclamación con palabras sencillas y letra grande. "
+            "Imprímala y entréguela al paciente. Cada página se imprime en su propia hoja."
+        ),
+        "sheets_only": "Al imprimir, imprimir solo estas páginas para pacientes",
+        "pick": "Imprimir esta página (si marca algunas páginas, solo se imprimen esas)",
+        "print_sheets": "Imprimir las páginas para pacientes",
+        "kicker": "Lo que esto quiere decir para usted",
+        "heading": "Su visita y lo que pagó {payer}",
+        "heading_plain": "Su visita y lo que pagó su plan",
+        "patient": "Paciente",
+        "office": "Consultorio",
+        "provider": "Lo atendió",
+        "paid_by": "Pagó",
+        "paid_on": "el {date}",
+        "claim": "Número de reclamación",
+        "plan_paid": "Su plan le pagó al consultorio",
+        "may_owe": "Usted puede deber",
+        "services": "Sus servicios",
+        "date": "Fecha",
+        "service": "Servicio",
+        "charged": "Cobrado",
+        "paid": "Pagó el plan",
+        "owes": "Usted puede deber",
+        "not_paid": "No pagado",
+        "service_code": "Servicio {code}",
+        "a_service": "Un servicio",
+        "codes": "Qué quieren decir los códigos",
+        "todo": "Qué hacer",
+        "owe_up_to": "Usted puede deber hasta {amount} por estos servicios.",
+        "owe_nothing": "Usted no debe nada por estos servicios.",
+        "owe_unknown": "No pudimos saber cuánto puede deber. Por favor pregunte en el consultorio.",
+        "denied": "{payer} no pagó esto.",
+        "denied_plain": "Su plan no pagó esto.",
+        "qmb": "Con QMB, usted no debe los {amount} de deducible, coseguro o copagos.",
+        "reversal": "Esto anula un pago anterior de {payer}. No es una factura para usted.",
+        "reversal_plain": "Esto anula un pago anterior de su plan. No es una factura para usted.",
+        "qmb_owes": "Con QMB, usted no debe esto.",
+        "step_bill": (
+            "Es posible que {office} le mande una factura. Por estos servicios no debe pedirle "
+            "más de {amount}."
+        ),
+        "step_bill_plain": (
+            "Es posible que le llegue una factura. Por estos servicios no debe pedirle más de {amount}."
+        ),
+        "step_other": (
+            "Otro seguro (Medigap, un plan suplementario o Medicaid) puede pagar una parte o "
+            "todo. Muestre esa tarjeta en el consultorio."
+        ),
+        "step_qmb": (
+            "Muestre en el consultorio su tarjeta de QMB o de Medicaid. No le pueden cobrar los "
+            "deducibles, coseguros ni copagos de Medicare. Si los pagó, pida que le devuelvan "
+            "el dinero."
+        ),
+        "step_denied": (
+            "Si cree que esto se debe pagar, pregunte en el consultorio por una apelación. "
+            "Su propio aviso de {payer} dice cómo apelar y hasta cuándo."
+        ),
+        "step_denied_plain": (
+            "Si cree que esto se debe pagar, pregunte en el consultorio por una apelación. "
+            "Su propio aviso de su plan dice cómo apelar y hasta cuándo."
+        ),
+        "step_reversal": (
+            "Es posible que el consultorio mande la reclamación otra vez. Si le llega una "
+            "factura nueva, compárela con su aviso."
+        ),
+        "step_show": "Si una factura le pide más, muestre esta página en la oficina de cobros.",
+        "help_medicare": (
+            "¿Preguntas sobre Medicare? Llame al 1-800-MEDICARE (1-800-633-4227, TTY 1-877-486-2048)."
+        ),
+        "help_plan": "¿Preguntas sobre su plan? Llame al número de su tarjeta del seguro.",
+    },
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SheetLine:
+    """One service as the patient reads it."""
+
+    day: str
+    service: str
+    charged: Decimal | None
+    paid: Decimal | None
+    owes: Decimal | None
+    denied: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SheetCode:
+    """One code on the claim, with what it means and whether the patient owes it."""
+
+    label: str
+    amount: Decimal | None
+    title: str
+    plain: str
+    owes: str
+
+
+@dataclass(frozen=True, slots=True)
+class PatientSheet:
+    """One claim of an 835 as a one-page handout for its patient."""
+
+    anchor: str
+    lang: str
+    heading: str
+    patient: str | None
+    office: str | None
+    provider: str | None
+    payer: str | None
+    paid_on: str
+    claim_number: str | None
+    plan_paid: Decimal | None
+    may_owe: Decimal | None
+    answers: tuple[str, ...]
+    """The big-print answers: did the plan pay, and what may the patient owe."""
+    reversal: bool
+    """It takes back an earlier payment: no figures a patient could read as a bill."""
+    lines: tuple[SheetLine, ...]
+    codes: tuple[SheetCode, ...]
+    steps: tuple[str, ...]
+
+
+def sheet_words(lang: str) -> Mapping[str, str]:
+    """The sheet's words in the explanation's language."""
+    return WORDS.get(lang, WORDS["en"])
+
+
+def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
+    """The total of the amounts that are known; None when none is."""
+    known = [value for value in values if value is not None]
+    return sum(known, ZERO) if known else None
+
+
+def _service(codes: CodeIndex, code: str | None, w: Mapping[str, str]) -> str:
+    """'Office visit (99214)': our lay name, never the AMA descriptor (PRODUCT.md "Not ours")."""
+    if not code:
+        return w["a_service"]
+    found = codes.procedure(code)
+    if not found.known:
+        return w["service_code"].format(code=code)
+    title = found.title[:1].upper() + found.title[1:]
+    return f"{title} ({code})"
+
+
+def _adjustments(claim: Claim) -> list[Adjustment]:
+    """The claim's and its lines' adjustments, one per group and reason, amounts added up."""
+    totals: dict[tuple[Group, str], Decimal] = {}
+    every = [*claim.adjustments, *(a for line in claim.lines for a in line.adjustments)]
+    for adjustment in every:
+        key = (adjustment.group, adjustment.reason)
+        totals[key] = totals.get(key, ZERO) + adjustment.amount
+    return [Adjustment(group, reason, amount) for (group, reason), amount in totals.items()]
+
+
+def _remarks(claim: Claim) -> list[str]:
+    """Every remark code on the claim and its lines, once each."""
+    every = [*claim.remarks, *(remark for line in claim.lines for remark in line.remarks)]
+    return list(dict.fromkeys(every))
+
+
+def _codes(
+    claim: Claim, codes: CodeIndex, qmb: bool, lang: str, reversal: bool = False
+) -> tuple[SheetCode, ...]:
+    """Each code in plain words; PR cost sharing is not owed under QMB (RULES.md qmb-billed)."""
+    # The sheet must fit one page: a code the patient does not owe gets its title and "You do
+    # not owe this"; the longer words are kept for what they may owe and for unknown codes.
+    # A reversal's codes are only named: "You may owe this" there would read as a new bill.
+    w = sheet_words(lang)
+    explained = []
+    for adjustment in _adjustments(claim):
+        group = codes.group(adjustment.group.value)
+        reason = codes.reason(adjustment.reason)
+        protected = qmb and _is_cost_sharing(adjustment)
+        owes = w["qmb_owes"] if protected else owes_words(group.patient_pays, lang)
+        may_owe = group.patient_pays is not False and not protected
+        explained.append(
+            SheetCode(
+                label=f"{adjustment.group.value} {adjustment.reason}",
+                amount=adjustment.amount,
+                title=reason.title,
+                plain=reason.plain if (may_owe and not reversal) or not reason.known else "",
+                owes="" if reversal else owes,
+            )
+        )
+    for remark in _remarks(claim):
+        note = codes.remark(remark)
+        explained.append(SheetCode(remark, None, note.title, "" if note.known else note.plain, ""))
+    return tuple(explained)
+
+
+def _patient_share(claim: Claim) -> Decimal | None:
+    """What the payer says the patient may owe: CLP05, else the lines' own figures."""
+    if claim.patient_owes is not None:
+        return claim.patient_owes
+    return _sum(line.patient_owes for line in claim.lines)
+
+
+def _is_cost_sharing(adjustment: Adjustment) -> bool:
+    """A Medicare deductible, coinsurance or copay: what a QMB never owes."""
+    return adjustment.group is Group.PR and adjustment.reason in COST_SHARING
+
+
+def _cost_sharing(adjustments: Iterable[Adjustment]) -> Decimal:
+    """The deductible, coinsurance and copays among these adjustments."""
+    return sum((a.amount for a in adjustments if _is_cost_sharing(a)), ZERO)
+
+
+def _less_cost_sharing(share: Decimal | None, protected: Decimal) -> Decimal | None:
+    """A QMB's share: what the payer says, without the cost sharing they may not be billed."""
+    if share is None:
+        return None
+    return max(share - protected, ZERO)
+
+
+def _owes(line: ServiceLine, qmb: bool) -> Decimal | None:
+    """What the patient may owe for one line; a QMB never owes its cost sharing."""
+    if not qmb:
+        return line.patient_owes
+    return _less_cost_sharing(line.patient_owes, _cost_sharing(line.adjustments))
+
+
+def _answers(
+    claim: Claim,
+    payer: str | None,
+    may_owe: Decimal | None,
+    protected: Decimal,
+    w: Mapping[str, str],
+) -> tuple[str, ...]:
+    """The one to three sentences in big print at the top of the sheet."""
+    if claim.status == STATUS_REVERSAL:
+        return (w["reversal"].format(payer=payer) if payer else w["reversal_plain"],)
+    answers = []
+    if is_denied(claim):
+        answers.append(w["denied"].format(payer=payer) if payer else w["denied_plain"])
+    if protected > 0:
+        answers.append(w["qmb"].format(amount=display_money(protected)))
+    if may_owe is None:
+        answers.append(w["owe_unknown"])
+    elif may_owe > 0:
+        answers.append(w["owe_up_to"].format(amount=display_money(may_owe)))
+    else:
+        answers.append(w["owe_nothing"])
+    return tuple(answers)
+
+
+def _steps(
+    claim: Claim,
+    document: Document,
+    may_owe: Decimal | None,
+    qmb: bool,
+    w: Mapping[str, str],
+) -> tuple[str, ...]:
+    """What the patient does next, most useful first."""
+    payer = document.payer
+    steps = []
+    if claim.status == STATUS_REVERSAL:
+        steps.append(w["step_reversal"])
+    else:
+        if is_denied(claim):
+            steps.append(w["step_denied"].format(payer=payer) if payer else w["step_denied_plain"])
+        if qmb:
+            steps.append(w["step_qmb"])
+        if may_owe is not None and may_owe > 0:
+            amount = display_money(may_owe)
+            office = document.payee
+            steps.append(
+                w["step_bill"].format(office=office, amount=amount)
+                if office
+                else w["step_bill_plain"].format(amount=amount)
+            )
+            steps.append(w["step_other"])
+        steps.append(w["step_show"])
+    medicare = claim.coverage in MEDICARE_COVERAGE or document.coverage in MEDICARE_COVERAGE
+    steps.append(w["help_medicare"] if medicare else w["help_plan"])
+    return tuple(steps)
+
+
+def patient_sheet(
+    document: Document, claim: Claim, anchor: str, codes: CodeIndex, lang: str
+) -> PatientSheet:
+    """One claim as a patient's page: services, what the plan paid, what they may owe, codes."""
+    w = sheet_words(lang)
+    reversal = claim.status == STATUS_REVERSAL
+    qmb = not reversal and any(remark in QMB_REMARKS for remark in _remarks(claim))
+    protected = _cost_sharing(_adjustments(claim)) if qmb else ZERO
+    may_owe = _less_cost_sharing(_patient_share(claim), protected)
+    plan_paid = claim.paid if claim.paid is not None else _sum(line.paid for line in claim.lines)
+    payer = document.payer
+    lines = tuple(
+        SheetLine(
+            day=display_date(line.date_of_service or claim.date_from, lang)
+            if (line.date_of_service or claim.date_from)
+            else "",
+            service=_service(codes, line.procedure_code, w),
+            charged=line.billed,
+            paid=line.paid,
+            owes=None if reversal else _owes(line, qmb),
+            denied=bool(line.denied),
+        )
+        for line in claim.lines
+    )
+    return PatientSheet(
+        anchor=anchor,
+        lang=lang,
+        heading=w["heading"].format(payer=payer) if payer else w["heading_plain"],
+        patient=claim.patient_name,
+        office=document.payee,
+        provider=claim.provider if claim.provider != document.payee else None,
+        payer=payer,
+        paid_on=display_date(document.payment_date, lang) if document.payment_date else "",
+        claim_number=claim.claim_number,
+        plan_paid=plan_paid,
+        may_owe=may_owe,
+        answers=_answers(claim, payer, may_owe, protected, w),
+        reversal=reversal,
+        lines=lines,
+        codes=_codes(claim, codes, qmb, lang, reversal),
+        steps=_steps(claim, document, may_owe, qmb, w),
+    )
+
+
+def patient_sheets(
+    documents: Iterable[tuple[int, Document]], codes: CodeIndex, lang: str
+) -> list[PatientSheet]:
+    """A sheet for every claim of every 835 payment, anchored 'sheet-<paper>-<claim>'."""
+    return [
+        patient_sheet(document, claim, f"sheet-{index}-{number}", codes, lang)
+        for index, document in documents
+        if document.kind is DocumentKind.ERA835
+        for number, claim in enumerate(document.claims, start=1)
+    ]
+
+
+def phones(text: str) -> Markup:
+    """The text, escaped, with each phone number kept on one line (template filter 'phones')."""
+    escaped = str(escape(text))
+    return Markup(PHONE.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', escaped))
