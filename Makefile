@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: install system-deps run test lint bench check-content clean
+.PHONY: install translations messages system-deps run test lint bench check-content clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -12,7 +12,18 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) translations
+
+# Compile the Spanish catalog (.po, committed) to .mo (git-ignored). The app also works without
+# this step: it compiles a missing or older .mo's .po in memory at start-up (web/language.py).
+translations: $(STAMP)
+	$(VENV)/bin/pybabel -q compile -d translations
+
+# After changing page words: gather them from templates/ and web/ and merge them into each .po,
+# then write the new translations (tests/web/test_i18n.py fails until every one is done).
+messages: $(STAMP)
+	$(VENV)/bin/pybabel -q extract -F babel.cfg --project bill-explainer --version 0.1.0 -o translations/messages.pot .
+	$(VENV)/bin/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 # Debian packages the tests drive: real headless Chromium, and wrk for the load benchmark.
 system-deps:

@@ -114,7 +114,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     csrf.init_app(app)
 
-    from web import api, errors, letters, pages, remittance
+    from web import api, errors, guards, language, letters, pages, remittance
+
+    # English and Spanish pages; the catalogs are loaded here, once (see web/language.py).
+    language.init_app(app)
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(letters.bp)
@@ -122,6 +125,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
     errors.register(app)
+    guards.install(app)
     app.after_request(_security_headers)
     pages.register_template_helpers(app)
     return app

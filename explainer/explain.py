@@ -8,8 +8,9 @@ from datetime import date
 from .checks import ALL_CHECKS, Bundle
 from .codes import explain_codes
 from .content import library
+from .limits import read_within_limits
 from .model import Answers, Document, Explanation, Finding, Severity
-from .read.upload import Upload, read_uploads
+from .read.upload import Upload
 from .totals import compute_totals
 
 SEVERITY_ORDER = {Severity.ALERT: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -39,5 +40,5 @@ def explain(documents: Sequence[Document], answers: Answers | None = None) -> Ex
 
 
 def explain_uploads(uploads: Sequence[Upload], answers: Answers | None = None) -> Explanation:
-    """Read the uploaded papers and explain them."""
-    return explain(read_uploads(uploads), answers)
+    """Read the uploaded papers (under the time and size limits) and explain them."""
+    return explain(read_within_limits(uploads), answers)

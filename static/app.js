@@ -33,9 +33,8 @@
     function setBusy(on) {
       busy = on;
       if (status) {
-        status.textContent = on
-          ? "Reading your papers. This can take up to a minute. Please wait."
-          : "";
+        // The words come from the page, so they are in the page's language.
+        status.textContent = on ? status.getAttribute("data-busy-text") || "" : "";
       }
       if (submit) {
         if (on) {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
@@ -17,51 +18,58 @@ from explainer import (
 
 from .intake import BadInput
 
-# status: (slug for the API, title, plain words for people)
+# status: (slug for the API, title, plain words for people); the words follow the page language.
 HTTP_ERRORS: dict[int, tuple[str, str, str]] = {
     400: (
         "bad-request",
-        "Something was not right",
-        "Something in what was sent was not right. Please go back and try again.",
+        lazy_gettext("Something was not right"),
+        lazy_gettext("Something in what was sent was not right. Please go back and try again."),
     ),
     404: (
         "not-found",
-        "We could not find that page",
-        "We could not find that page. It may have moved, or the address may have a typo.",
+        lazy_gettext("We could not find that page"),
+        lazy_gettext(
+            "We could not find that page. It may have moved, or the address may have a typo."
+        ),
     ),
     405: (
         "method-not-allowed",
-        "This page cannot be used that way",
-        "This page cannot be used that way. Please start again from the home page.",
+        lazy_gettext("This page cannot be used that way"),
+        lazy_gettext("This page cannot be used that way. Please start again from the home page."),
     ),
     413: (
         "too-large",
-        "That is too big for us",
-        "That is too big. We read up to 20 MB at a time. "
-        "Try fewer papers at once, or a smaller photo.",
+        lazy_gettext("That is too big for us"),
+        lazy_gettext(
+            "That is too big. We read up to 20 MB at a time. "
+            "Try fewer papers at once, or a smaller photo."
+        ),
     ),
     429: (
         "too-many-requests",
-        "Please wait a minute",
-        "Too many requests came in a short time. Please wait a minute and try again.",
+        lazy_gettext("Please wait a minute"),
+        lazy_gettext("Too many requests came in a short time. Please wait a minute and try again."),
     ),
     500: (
         "server-error",
-        "Something went wrong on our side",
-        "Something went wrong on our side. It is not your fault. "
-        "Your papers were not kept. Please try again in a little while.",
+        lazy_gettext("Something went wrong on our side"),
+        lazy_gettext(
+            "Something went wrong on our side. It is not your fault. "
+            "Your papers were not kept. Please try again in a little while."
+        ),
     ),
 }
 
-CSRF_TITLE = "This form expired"
-CSRF_MESSAGE = (
+CSRF_TITLE = lazy_gettext("This form expired")
+CSRF_MESSAGE = lazy_gettext(
     "This form expired, or it was sent from another page. Please go back and try again. "
     "You will need to choose your papers again."
 )
-CODE_NOT_FOUND = (
+CODE_NOT_FOUND = lazy_gettext(
     "We do not have a page for that code. "
     "Check the code on your paper, or look for it on the codes page."
 )
+CANNOT_READ_TITLE = lazy_gettext("We could not read that")
 
 
 def status_for(error: ExplainerError) -> int:
@@ -97,14 +105,22 @@ def error_response(
     message: str,
     title: str | None = None,
     headers: dict[str, str] | None = None,
+    message_lang: str | None = None,
 ) -> ResponseReturnValue:
-    """One error, as JSON for the API or as the error page."""
+    """One error, as JSON for the API or as the error page (message_lang: words not ours)."""
     if wants_json():
-        response: Response = jsonify({"error": slug, "message": message})
+        # str(): the catalog's lazy words become text in the request's language here.
+        response: Response = jsonify({"error": slug, "message": str(message)})
     else:
         page_title = title or HTTP_ERRORS.get(status, HTTP_ERRORS[400])[1]
         response = Response(
-            render_template("error.html", status=status, title=page_title, message=message),
+            render_template(
+                "error.html",
+                status=status,
+                title=str(page_title),
+                message=str(message),
+                message_lang=message_lang,
+            ),
             mimetype="text/html",
         )
     response.status_code = status
@@ -138,7 +154,10 @@ def _explainer_error(error: ExplainerError) -> ResponseReturnValue:
         # Our content is broken: show the generic words, not the list of content problems.
         slug, title, message = HTTP_ERRORS[500]
         return error_response(500, slug, message, title)
-    return error_response(status, slug_for(error), error.message, "We could not read that")
+    # The engine writes its messages in English (explainer/errors.py): say so to screen readers.
+    return error_response(
+        status, slug_for(error), error.message, CANNOT_READ_TITLE, message_lang="en"
+    )
 
 
 def _bad_input(error: BadInput) -> ResponseReturnValue:

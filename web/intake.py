@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from flask_babel import gettext, lazy_gettext
 from werkzeug.datastructures import FileStorage
 
-from explainer import Answers, Coverage, LimitExceeded, Role, Upload
+from explainer import Answers, Coverage, Role, Upload
 
 MAX_FILES = 20
 MAX_NAME_CHARS = 120
@@ -33,7 +34,7 @@ class BadInput(Exception):
         self.status = status
 
 
-NO_INPUT_MESSAGE = (
+NO_INPUT_MESSAGE = lazy_gettext(
     "We did not get any papers. Please choose a file, or type the lines of your notice or bill."
 )
 
@@ -42,7 +43,9 @@ def _name(storage: FileStorage, index: int, role: Role) -> str:
     """The file name as given (shortened), or a stand-in when the browser sent none."""
     name = (storage.filename or "").strip()
     if not name:
-        return f"{role.value} file {index}"
+        if role is Role.BILL:
+            return gettext("bill file %(number)s", number=index)
+        return gettext("notice file %(number)s", number=index)
     return name[-MAX_NAME_CHARS:]
 
 
@@ -84,7 +87,9 @@ def gather_uploads(
     if not uploads:
         raise BadInput("no-input", NO_INPUT_MESSAGE)
     if len(uploads) > MAX_FILES:
-        raise LimitExceeded(f"Please send at most {MAX_FILES} papers at a time.")
+        # Same slug and status as the engine's LimitExceeded, in the page's language.
+        message = gettext("Please send at most %(count)s papers at a time.", count=MAX_FILES)
+        raise BadInput("too-large", message, 413)
     return uploads
 
 
@@ -95,7 +100,7 @@ def parse_bool(value: str | None, field: str) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise BadInput(f"bad-{field}", f"'{field}' must be true or false.")
+    raise BadInput(f"bad-{field}", gettext("'%(field)s' must be true or false.", field=field))
 
 
 def parse_coverage(value: str | None) -> Coverage | None:
@@ -105,7 +110,9 @@ def parse_coverage(value: str | None) -> Coverage | None:
         return None
     if word not in COVERAGE_VALUES:
         allowed = ", ".join(COVERAGE_VALUES)
-        raise BadInput("bad-coverage", f"'coverage' must be one of: {allowed}.")
+        raise BadInput(
+            "bad-coverage", gettext("'coverage' must be one of: %(allowed)s.", allowed=allowed)
+        )
     return COVERAGE_VALUES[word]
 
 
@@ -113,7 +120,7 @@ def parse_lang(value: str | None) -> str:
     """'en' (the default) or 'es'."""
     word = (value or "en").strip().lower() or "en"
     if word not in LANGS:
-        raise BadInput("bad-lang", "'lang' must be 'en' or 'es'.")
+        raise BadInput("bad-lang", gettext("'lang' must be 'en' or 'es'."))
     return word
 
 
@@ -125,7 +132,9 @@ def parse_day(value: str | None, field: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise BadInput(f"bad-{field}", f"'{field}' must be a date like 2025-04-15.") from None
+        raise BadInput(
+            f"bad-{field}", gettext("'%(field)s' must be a date like 2025-04-15.", field=field)
+        ) from None
 
 
 def make_answers(

@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext, lazy_gettext
 from fontTools.ttLib import TTFont
 
 from explainer.content import Library
@@ -26,6 +27,7 @@ from explainer.present.letter_pdf import FONTS, text_pdf
 from explainer.values import display_date
 
 from .intake import LANGS, BadInput
+from .language import words_in
 from .signed import sign, unsign
 
 bp = Blueprint("letters", __name__)
@@ -36,144 +38,81 @@ META_SALT = "letter-meta"
 ANSWER_DAYS = 30
 KINDS = ("provider", "redetermination")
 
-WORDS: Mapping[str, Mapping[str, str]] = {
-    "en": {
-        "section": "Letters you can send",
-        "section_intro": (
+
+def _words() -> dict[str, str]:
+    """The words around a letter in the current language ({placeholders} are filled in later)."""
+    return {
+        "section": gettext("Letters you can send"),
+        "section_intro": gettext(
             "We filled in a letter from what we found. Open it to read it and change it. "
             "Then print it or save it as a PDF."
         ),
-        "button_provider": "Write a letter to {provider}",
-        "button_provider_plain": "Write a letter to the billing office",
-        "button_redetermination": "Ask Medicare for a new decision (appeal)",
-        "kicker": "Your letter",
-        "intro": (
-            "Read your letter. You can change any word. Fill in the blanks (____). "
-            "Then download it as a PDF, or print it."
+        "button_provider": gettext("Write a letter to {provider}"),
+        "button_provider_plain": gettext("Write a letter to the billing office"),
+        "button_redetermination": gettext("Ask Medicare for a new decision (appeal)"),
+        "kicker": gettext("Your letter"),
+        "intro": gettext(
+            "Read your letter. You can change any word. Fill in the blanks (____). Then "
+            "download it as a PDF, or print it."
         ),
-        "label": "Your letter (you can change it)",
-        "hint": "You can write up to 20,000 letters and spaces. We do not keep your letter.",
-        "download": "Download PDF",
-        "print": "Print the letter",
-        "show_changes": "Show my changes in the print copy",
-        "print_hint": (
+        "label": gettext("Your letter (you can change it)"),
+        "hint": gettext(
+            "You can write up to 20,000 letters and spaces. We do not keep your letter."
+        ),
+        "download": gettext("Download PDF"),
+        "print": gettext("Print the letter"),
+        "show_changes": gettext("Show my changes in the print copy"),
+        "print_hint": gettext(
             "To print: press “Show my changes in the print copy”, then use your browser’s "
             "Print command (press Ctrl and P, or ⌘ and P on a Mac). Only the letter prints."
         ),
-        "next": "What to do next",
-        "deadline": "Last day to send it: {date}",
-        "again": "Check other papers",
-        "fill_provider": (
-            "Fill in the blanks: your name, account number, phone and the date. Then sign the letter."
+        "next": gettext("What to do next"),
+        "deadline": gettext("Last day to send it: {date}"),
+        "again": gettext("Check other papers"),
+        "fill_provider": gettext(
+            "Fill in the blanks: your name, account number, phone and the date. Then sign "
+            "the letter."
         ),
-        "send_provider": (
+        "send_provider": gettext(
             "Send the letter to the billing office of {provider}. Add copies of your notice "
             "and your bill, not the originals. Keep a copy of everything."
         ),
-        "send_provider_plain": (
-            "Send the letter to the billing office. Add copies of your notice and your bill, "
-            "not the originals. Keep a copy of everything."
+        "send_provider_plain": gettext(
+            "Send the letter to the billing office. Add copies of your notice and your "
+            "bill, not the originals. Keep a copy of everything."
         ),
-        "hold": (
+        "hold": gettext(
             "Do not pay the amounts the letter questions until the billing office answers. "
             "You can pay the part your notice says you may owe."
         ),
-        "answer": (
-            "The letter asks for an answer within 30 days. If you send it today, "
-            "that is by {date}. If no answer comes by then, call the billing office."
+        "answer": gettext(
+            "The letter asks for an answer within 30 days. If you send it today, that is by "
+            "{date}. If no answer comes by then, call the billing office."
         ),
-        "help_provider": (
-            "If they will not fix it, call 1-800-MEDICARE (1-800-633-4227, TTY 1-877-486-2048). "
-            "The Senior Medicare Patrol also helps with billing errors: 1-877-808-2468."
+        "help_provider": gettext(
+            "If they will not fix it, call 1-800-MEDICARE (1-800-633-4227, TTY "
+            "1-877-486-2048). The Senior Medicare Patrol also helps with billing errors: "
+            "1-877-808-2468."
         ),
-        "fill_appeal": (
+        "fill_appeal": gettext(
             "Fill in your name and your Medicare number. Say in your own words why Medicare "
             "should pay. Then sign the letter."
         ),
-        "records": "Ask your doctor for a letter or records that support your appeal.",
-        "send_appeal": (
-            "Send it with a copy of your Medicare Summary Notice to the address on the notice. "
-            "Keep a copy of everything."
+        "records": gettext("Ask your doctor for a letter or records that support your appeal."),
+        "send_appeal": gettext(
+            "Send it with a copy of your Medicare Summary Notice to the address on the "
+            "notice. Keep a copy of everything."
         ),
-        "by_deadline": "Send it by {date}. That is 120 days from the day you got your notice. {assumption}",
-        "wait": "Medicare usually decides within 60 days.",
-        "help_appeal": (
+        "by_deadline": gettext(
+            "Send it by {date}. That is 120 days from the day you got your notice. {assumption}"
+        ),
+        "wait": gettext("Medicare usually decides within 60 days."),
+        "help_appeal": gettext(
             "Free help: 1-800-MEDICARE (1-800-633-4227, TTY 1-877-486-2048), or your State "
             "Health Insurance Assistance Program (SHIP)."
         ),
-    },
-    "es": {
-        "section": "Cartas que puede mandar",
-        "section_intro": (
-            "Llenamos una carta con lo que encontramos. Ábrala para leerla y cambiarla. "
-            "Luego imprímala o guárdela como PDF."
-        ),
-        "button_provider": "Escribir una carta a {provider}",
-        "button_provider_plain": "Escribir una carta a la oficina de cobros",
-        "button_redetermination": "Pedir a Medicare una nueva decisión (apelación)",
-        "kicker": "Su carta",
-        "intro": (
-            "Lea su carta. Puede cambiar cualquier palabra. Llene los espacios en blanco (____). "
-            "Luego descárguela como PDF o imprímala."
-        ),
-        "label": "Su carta (puede cambiarla)",
-        "hint": "Puede escribir hasta 20,000 letras y espacios. No guardamos su carta.",
-        "download": "Descargar PDF",
-        "print": "Imprimir la carta",
-        "show_changes": "Mostrar mis cambios en la copia para imprimir",
-        "print_hint": (
-            "Para imprimir: oprima “Mostrar mis cambios en la copia para imprimir” y luego use "
-            "el comando Imprimir de su navegador (Ctrl y P, o ⌘ y P en una Mac). "
-            "Solo se imprime la carta."
-        ),
-        "next": "Qué hacer ahora",
-        "deadline": "Último día para mandarla: {date}",
-        "again": "Revisar otros papeles",
-        "fill_provider": (
-            "Llene los espacios: su nombre, número de cuenta, teléfono y la fecha. "
-            "Luego firme la carta."
-        ),
-        "send_provider": (
-            "Mande la carta a la oficina de cobros de {provider}. Incluya copias de su aviso "
-            "y de su factura, no los originales. Guarde una copia de todo."
-        ),
-        "send_provider_plain": (
-            "Mande la carta a la oficina de cobros. Incluya copias de su aviso y de su factura, "
-            "no los originales. Guarde una copia de todo."
-        ),
-        "hold": (
-            "No pague las cantidades que la carta cuestiona hasta que la oficina de cobros "
-            "conteste. Puede pagar la parte que su aviso dice que puede deber."
-        ),
-        "answer": (
-            "La carta pide una respuesta en un plazo de 30 días. Si la manda hoy, es antes del "
-            "{date}. Si no le contestan para entonces, llame a la oficina de cobros."
-        ),
-        "help_provider": (
-            "Si no lo corrigen, llame al 1-800-MEDICARE (1-800-633-4227, TTY 1-877-486-2048). "
-            "La Patrulla de Medicare para Personas Mayores (SMP) también ayuda con errores de "
-            "cobro: 1-877-808-2468."
-        ),
-        "fill_appeal": (
-            "Escriba su nombre y su número de Medicare. Diga con sus palabras por qué Medicare "
-            "debe pagar. Luego firme la carta."
-        ),
-        "records": "Pida a su médico una carta o registros que apoyen su apelación.",
-        "send_appeal": (
-            "Mándela con una copia de su Resumen de Medicare a la dirección que aparece en el "
-            "aviso. Guarde una copia de todo."
-        ),
-        "by_deadline": (
-            "Mándela antes del {date}. Son 120 días desde el día en que recibió su aviso. "
-            "{assumption}"
-        ),
-        "wait": "Medicare casi siempre decide en un plazo de 60 días.",
-        "help_appeal": (
-            "Ayuda gratis: 1-800-MEDICARE (1-800-633-4227, TTY 1-877-486-2048), o su Programa "
-            "Estatal de Asistencia sobre Seguros de Salud (SHIP)."
-        ),
-    },
-}
+    }
+
 
 # Fixed names: a file name made from the letter would put a clinic's name in headers.
 PDF_NAMES: Mapping[str, Mapping[str, str]] = {
@@ -181,11 +120,14 @@ PDF_NAMES: Mapping[str, Mapping[str, str]] = {
     "redetermination": {"en": "medicare-appeal.pdf", "es": "apelacion-a-medicare.pdf"},
 }
 
-TOO_LONG_MESSAGE = (
+TOO_LONG_MESSAGE = lazy_gettext(
     "This letter is too long. A letter can have up to 20,000 letters and spaces. "
     "Please make it shorter and try again."
 )
-EMPTY_MESSAGE = "The letter is empty. Please go back, write your letter, and try again."
+EMPTY_MESSAGE = lazy_gettext(
+    "The letter is empty. Please go back, write your letter, and try again."
+)
+BAD_FORM_MESSAGE = lazy_gettext("This letter form is not right. Please try again.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,9 +168,9 @@ class LetterMeta:
             deadline = date.fromisoformat(data["d"]) if data["d"] else None
             steps = tuple(str(step) for step in data["s"])
         except (KeyError, TypeError, ValueError):
-            raise BadInput("bad-form", "This letter form is not right. Please try again.") from None
+            raise BadInput("bad-form", BAD_FORM_MESSAGE) from None
         if kind not in KINDS or lang not in LANGS or not isinstance(title, str):
-            raise BadInput("bad-form", "This letter form is not right. Please try again.")
+            raise BadInput("bad-form", BAD_FORM_MESSAGE)
         return cls(kind, lang, title, deadline, steps)
 
 
@@ -239,7 +181,7 @@ def _provider(letter: Letter) -> str | None:
 
 def _steps(letter: Letter, explanation: Explanation, today: date) -> tuple[str, ...]:
     """The short "what to do next" list for one letter, with its dates filled in."""
-    w = WORDS[letter.lang]
+    w = letter_words(letter.lang)
     if letter.kind == "provider":
         provider = _provider(letter)
         answer_by = display_date(today + timedelta(days=ANSWER_DAYS), letter.lang)
@@ -262,7 +204,7 @@ def _steps(letter: Letter, explanation: Explanation, today: date) -> tuple[str, 
 
 def _button(letter: Letter) -> str:
     """'Write a letter to Springfield Family Clinic' / 'Ask Medicare for a new decision (appeal)'."""
-    w = WORDS[letter.lang]
+    w = letter_words(letter.lang)
     if letter.kind == "redetermination":
         return w["button_redetermination"]
     provider = _provider(letter)
@@ -273,7 +215,7 @@ def _button(letter: Letter) -> str:
 
 def letter_offers(explanation: Explanation, library: Library) -> list[LetterOffer]:
     """Every letter the findings call for, in the explanation's language, ready for a form."""
-    lang = explanation.answers.lang if explanation.answers.lang in WORDS else "en"
+    lang = explanation.answers.lang if explanation.answers.lang in LANGS else "en"
     today = explanation.answers.today or date.today()
     offers = []
     for letter in letters_for(explanation, library, lang):
@@ -297,7 +239,7 @@ def letter_offers(explanation: Explanation, library: Library) -> list[LetterOffe
 
 def letter_words(lang: str) -> Mapping[str, str]:
     """The words around the letters, in the letter's language."""
-    return WORDS.get(lang, WORDS["en"])
+    return words_in(lang, _words)
 
 
 def _posted_letter() -> tuple[str, LetterMeta]:

@@ -22,6 +22,17 @@ def contract_schema() -> dict[str, Any]:
 EXPLANATION_200 = "The explanation (contract: bill-explainer/explanation/v1)."
 
 
+def _lang_query() -> dict[str, Any]:
+    """The ?lang= parameter both operations take."""
+    return {
+        "name": "lang",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string", "enum": ["en", "es"], "default": "en"},
+        "description": "The language of every text in the answer, error messages included.",
+    }
+
+
 def _error_response(description: str) -> dict[str, Any]:
     """A response whose body is the API's error object."""
     return {
@@ -87,7 +98,13 @@ def _explain_request() -> dict[str, Any]:
                             "format": "date",
                             "description": "The day the notice arrived (for appeal deadlines).",
                         },
-                        "lang": {"type": "string", "enum": ["en", "es"], "default": "en"},
+                        "lang": {
+                            "type": "string",
+                            "enum": ["en", "es"],
+                            "default": "en",
+                            "description": "The language of every text in the answer, error "
+                            "messages included. May also be sent as ?lang=; this field wins.",
+                        },
                     },
                 },
                 "encoding": {
@@ -119,6 +136,7 @@ def openapi_document() -> dict[str, Any]:
                 "post": {
                     "operationId": "explain",
                     "summary": "Explain notices and bills",
+                    "parameters": [_lang_query()],
                     "requestBody": _explain_request(),
                     "responses": {
                         "200": {
@@ -151,12 +169,7 @@ def openapi_document() -> dict[str, Any]:
                             "schema": {"type": "string"},
                             "description": "'CO-253', '253', 'N130', 'PR-2', '99214'",
                         },
-                        {
-                            "name": "lang",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "string", "enum": ["en", "es"], "default": "en"},
-                        },
+                        _lang_query(),
                     ],
                     "responses": {
                         "200": {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from explainer import Coverage, ExplainerError, Explanation, explain_uploads
 from explainer.codes import lookup
@@ -15,6 +16,7 @@ from . import LIBRARY_KEY
 from .errors import status_for
 from .forms import ExplainForm
 from .intake import BadInput, gather_uploads, make_answers
+from .language import current_lang
 from .letters import letter_offers, letter_words
 from .remittance import remittance_view
 from .view import CodeIndex, has_warnings, template_helpers
@@ -39,20 +41,18 @@ def content_library() -> Library:
     return current_app.extensions[LIBRARY_KEY]  # type: ignore[no-any-return]
 
 
-def _lang_arg() -> str:
-    """The page language asked for in ?lang=, English unless 'es'."""
-    return "es" if request.args.get("lang", "").lower() == "es" else "en"
-
-
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """The form: upload papers or type their lines."""
     return render_template("index.html", form=ExplainForm(), problem=None)
 
 
-def _form_page(form: ExplainForm, problem: str | None, status: int) -> ResponseReturnValue:
-    """Show the form again with what went wrong at the top."""
-    return render_template("index.html", form=form, problem=problem), status
+def _form_page(
+    form: ExplainForm, problem: str | None, status: int, problem_lang: str | None = None
+) -> ResponseReturnValue:
+    """Show the form again with what went wrong at the top (problem_lang: words not ours)."""
+    page = render_template("index.html", form=form, problem=problem, problem_lang=problem_lang)
+    return page, status
 
 
 @bp.post("/explain")
@@ -60,7 +60,7 @@ def explain() -> ResponseReturnValue:
     """Read the papers in memory, explain them, and show the results page."""
     form = ExplainForm()
     if not form.validate():
-        return _form_page(form, "Please fix the answers marked below.", 400)
+        return _form_page(form, gettext("Please fix the answers marked below."), 400)
     try:
         uploads = gather_uploads(
             form.notice_files.data or [],
@@ -72,7 +72,7 @@ def explain() -> ResponseReturnValue:
             qmb=form.qmb.data == "yes",
             coverage=Coverage(form.coverage.data) if form.coverage.data else None,
             notice_received=form.notice_received.data,
-            lang=form.lang.data or "en",
+            lang=form.lang.data or current_lang(),
         )
         explanation = explain_uploads(uploads, answers)
     except BadInput as error:
@@ -81,7 +81,8 @@ def explain() -> ResponseReturnValue:
         status = status_for(error)
         if status >= 500:
             raise
-        return _form_page(form, error.message, status)
+        # The engine's messages are in English (explainer/errors.py).
+        return _form_page(form, error.message, status, problem_lang="en")
     return results_page(explanation)
 
 
@@ -126,7 +127,7 @@ def _handout_slug(found: list[CodeExplanation]) -> str:
 @bp.get("/codes")
 def codes() -> ResponseReturnValue:
     """Search for a code, and the list of common codes."""
-    lang = _lang_arg()
+    lang = current_lang()
     query = request.args.get("q", "").strip()[:MAX_QUERY_CHARS]
     found: list[CodeExplanation] = []
     if query:
@@ -143,8 +144,8 @@ def codes() -> ResponseReturnValue:
 
 @bp.get("/codes/<code>")
 def code(code: str) -> ResponseReturnValue:
-    """One code as a printable plain-language handout, e.g. /codes/CO-253."""
-    lang = _lang_arg()
+    """One code as a printable plain-language handout, e.g. /codes/CO-253 (?lang=es in Spanish)."""
+    lang = current_lang()
     found = lookup(content_library(), code[:MAX_QUERY_CHARS], lang)
     # The last entry is the code asked about (the reason in 'CO-253'): unknown means no page.
     if not found or not found[-1].known:

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask import Blueprint, Response, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext, lazy_gettext
 from markupsafe import Markup
 
 from explainer.model import Claim, DocumentKind, Explanation
@@ -41,25 +42,26 @@ ROWS_SALT = "sequestration-rows"
 MAX_ROWS = 600
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 # Short: the SVG draws it as its first line, and a long one is cut off at the chart's edge.
-CHART_TITLE = "CO 253 by month of payment"
+CHART_TITLE = lazy_gettext("CO 253 by month of payment")
+CHART_EMPTY = lazy_gettext("No CO 253 amounts.")
 CSV_NAME = "co-253-by-month.csv"
-BAD_ROWS_MESSAGE = (
+BAD_ROWS_MESSAGE = lazy_gettext(
     "This download is broken or too old. Please check your 835 file again, "
     "then use the download button on the new results page."
 )
 
 # CLP02 claim status codes (X12 835), said for the front desk.
 CLAIM_STATUS: Mapping[str, str] = {
-    "1": "Paid as primary",
-    "2": "Paid as secondary",
-    "3": "Paid as tertiary",
-    "4": "Denied",
-    "19": "Paid as primary, sent on to the next payer",
-    "20": "Paid as secondary, sent on to the next payer",
-    "21": "Paid as tertiary, sent on to the next payer",
-    "22": "Reversal: takes back an earlier payment",
-    "23": "Not this payer's claim, sent on",
-    "25": "Estimate only, no payment",
+    "1": lazy_gettext("Paid as primary"),
+    "2": lazy_gettext("Paid as secondary"),
+    "3": lazy_gettext("Paid as tertiary"),
+    "4": lazy_gettext("Denied"),
+    "19": lazy_gettext("Paid as primary, sent on to the next payer"),
+    "20": lazy_gettext("Paid as secondary, sent on to the next payer"),
+    "21": lazy_gettext("Paid as tertiary, sent on to the next payer"),
+    "22": lazy_gettext("Reversal: takes back an earlier payment"),
+    "23": lazy_gettext("Not this payer's claim, sent on"),
+    "25": lazy_gettext("Estimate only, no payment"),
 }
 
 
@@ -101,8 +103,10 @@ class RemittanceView:
 def _status(claim: Claim) -> str:
     """The claim's status in words; a claim with every line denied reads 'Denied' too."""
     if is_denied(claim):
-        return CLAIM_STATUS["4"]
-    return CLAIM_STATUS.get(claim.status or "", f"Status {claim.status}" if claim.status else "")
+        return str(CLAIM_STATUS["4"])
+    if claim.status in CLAIM_STATUS:
+        return str(CLAIM_STATUS[claim.status])
+    return gettext("Status %(code)s", code=claim.status) if claim.status else ""
 
 
 def remittance_view(explanation: Explanation, codes: CodeIndex) -> RemittanceView | None:
@@ -140,7 +144,7 @@ def remittance_view(explanation: Explanation, codes: CodeIndex) -> RemittanceVie
     return RemittanceView(
         payments=payments,
         # The engine escapes every text it puts in the SVG (explainer/present/chart.py).
-        chart=Markup(sequestration_svg(rows, CHART_TITLE)),
+        chart=Markup(sequestration_svg(rows, str(CHART_TITLE), empty_text=str(CHART_EMPTY))),
         rows=rows,
         rows_token=token,
         sheets=tuple(patient_sheets(eras, codes, lang)),

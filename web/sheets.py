@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from explainer.checks.base import QMB_REMARKS
@@ -22,6 +23,7 @@ from explainer.model import (
 from explainer.remittance import STATUS_REVERSAL, is_denied
 from explainer.values import display_date, display_money
 
+from .language import words_in
 from .view import CodeIndex, owes_words
 
 ZERO = Decimal("0")
@@ -31,148 +33,89 @@ PHONE = re.compile(r"\b1-\d{3}-(?:\d{3}-\d{4}|[A-Z]{4,})")
 COST_SHARING = frozenset({"1", "2", "3"})
 MEDICARE_COVERAGE = (Coverage.ORIGINAL_MEDICARE, Coverage.MEDICARE_ADVANTAGE)
 
-WORDS: Mapping[str, Mapping[str, str]] = {
-    "en": {
-        "section": "A page for each patient",
-        "section_intro": (
-            "Each page below explains one claim in plain words and large print. "
-            "Print it and hand it to the patient. Each page prints on its own sheet of paper."
+
+def _words() -> dict[str, str]:
+    """The sheet's words in the current language ({placeholders} are filled in later)."""
+    return {
+        "section": gettext("A page for each patient"),
+        "section_intro": gettext(
+            "Each page below explains one claim in plain words and large print. Print it "
+            "and hand it to the patient. Each page prints on its own sheet of paper."
         ),
-        "sheets_only": "When I print, print only these patient pages",
-        "pick": "Print this page (if you tick some pages, only those print)",
-        "print_sheets": "Print the patient pages",
-        "kicker": "What this means for you",
-        "heading": "Your visit and what {payer} paid",
-        "heading_plain": "Your visit and what your plan paid",
-        "patient": "Patient",
-        "office": "Office",
-        "provider": "Seen by",
-        "paid_by": "Paid by",
-        "paid_on": "on {date}",
-        "claim": "Claim number",
-        "plan_paid": "Your plan paid the office",
-        "may_owe": "You may owe",
-        "services": "Your services",
-        "date": "Date",
-        "service": "Service",
-        "charged": "Charged",
-        "paid": "Plan paid",
-        "owes": "You may owe",
-        "not_paid": "Not paid",
-        "service_code": "Service {code}",
-        "a_service": "A service",
-        "codes": "What the codes mean",
-        "todo": "What to do",
-        "owe_up_to": "You may owe up to {amount} for these services.",
-        "owe_nothing": "You owe nothing for these services.",
-        "owe_unknown": "We could not tell what you may owe. Please ask the office.",
-        "denied": "{payer} did not pay for this.",
-        "denied_plain": "Your plan did not pay for this.",
-        "qmb": "With QMB, you do not owe the {amount} of deductible, coinsurance or copays.",
-        "reversal": "This takes back an earlier payment from {payer}. It is not a bill for you.",
-        "reversal_plain": "This takes back an earlier payment from your plan. It is not a bill for you.",
-        "qmb_owes": "With QMB, you do not owe this.",
-        "step_bill": (
-            "You may get a bill from {office}. For these services it should ask no more than "
-            "{amount}."
+        "sheets_only": gettext("When I print, print only these patient pages"),
+        "pick": gettext("Print this page (if you tick some pages, only those print)"),
+        "print_sheets": gettext("Print the patient pages"),
+        "kicker": gettext("What this means for you"),
+        "heading": gettext("Your visit and what {payer} paid"),
+        "heading_plain": gettext("Your visit and what your plan paid"),
+        "patient": gettext("Patient"),
+        "office": gettext("Office"),
+        "provider": gettext("Seen by"),
+        "paid_by": gettext("Paid by"),
+        "paid_on": gettext("on {date}"),
+        "claim": gettext("Claim number"),
+        "plan_paid": gettext("Your plan paid the office"),
+        "may_owe": gettext("You may owe"),
+        "services": gettext("Your services"),
+        "date": gettext("Date"),
+        "service": gettext("Service"),
+        "charged": gettext("Charged"),
+        "paid": gettext("Plan paid"),
+        "owes": gettext("You may owe"),
+        "not_paid": gettext("Not paid"),
+        "service_code": gettext("Service {code}"),
+        "a_service": gettext("A service"),
+        "codes": gettext("What the codes mean"),
+        "todo": gettext("What to do"),
+        "owe_up_to": gettext("You may owe up to {amount} for these services."),
+        "owe_nothing": gettext("You owe nothing for these services."),
+        "owe_unknown": gettext("We could not tell what you may owe. Please ask the office."),
+        "denied": gettext("{payer} did not pay for this."),
+        "denied_plain": gettext("Your plan did not pay for this."),
+        "qmb": gettext(
+            "With QMB, you do not owe the {amount} of deductible, coinsurance or copays."
         ),
-        "step_bill_plain": "You may get a bill. For these services it should ask no more than {amount}.",
-        "step_other": (
+        "reversal": gettext(
+            "This takes back an earlier payment from {payer}. It is not a bill for you."
+        ),
+        "reversal_plain": gettext(
+            "This takes back an earlier payment from your plan. It is not a bill for you."
+        ),
+        "qmb_owes": gettext("With QMB, you do not owe this."),
+        "step_bill": gettext(
+            "You may get a bill from {office}. For these services it should ask no more "
+            "than {amount}."
+        ),
+        "step_bill_plain": gettext(
+            "You may get a bill. For these services it should ask no more than {amount}."
+        ),
+        "step_other": gettext(
             "Other insurance (Medigap, a supplement plan or Medicaid) may pay some or all "
             "of this. Show the office that card."
         ),
-        "step_qmb": (
-            "Show the office your QMB or Medicaid card. The office may not bill you for Medicare "
-            "deductibles, coinsurance or copays. If you paid them, ask for your money back."
+        "step_qmb": gettext(
+            "Show the office your QMB or Medicaid card. The office may not bill you for "
+            "Medicare deductibles, coinsurance or copays. If you paid them, ask for your "
+            "money back."
         ),
-        "step_denied": (
-            "If you think this should be paid, ask the office about an appeal. "
-            "Your own notice from {payer} tells you how to appeal and by when."
+        "step_denied": gettext(
+            "If you think this should be paid, ask the office about an appeal. Your own "
+            "notice from {payer} tells you how to appeal and by when."
         ),
-        "step_denied_plain": (
-            "If you think this should be paid, ask the office about an appeal. "
-            "Your own notice from your plan tells you how to appeal and by when."
+        "step_denied_plain": gettext(
+            "If you think this should be paid, ask the office about an appeal. Your own "
+            "notice from your plan tells you how to appeal and by when."
         ),
-        "step_reversal": "The office may send the claim again. If you get a new bill, compare it with your notice.",
-        "step_show": "If a bill asks for more, show this page to the billing office.",
-        "help_medicare": "Medicare questions? Call 1-800-MEDICARE (1-800-633-4227, TTY 1-877-486-2048).",
-        "help_plan": "Questions about your plan? Call the number on your insurance card.",
-    },
-    "es": {
-        "section": "Una página para cada paciente",
-        "section_intro": (
-            "Cada página de abajo explica una reclamación con palabras sencillas y letra grande. "
-            "Imprímala y entréguela al paciente. Cada página se imprime en su propia hoja."
+        "step_reversal": gettext(
+            "The office may send the claim again. If you get a new bill, compare it with "
+            "your notice."
         ),
-        "sheets_only": "Al imprimir, imprimir solo estas páginas para pacientes",
-        "pick": "Imprimir esta página (si marca algunas páginas, solo se imprimen esas)",
-        "print_sheets": "Imprimir las páginas para pacientes",
-        "kicker": "Lo que esto quiere decir para usted",
-        "heading": "Su visita y lo que pagó {payer}",
-        "heading_plain": "Su visita y lo que pagó su plan",
-        "patient": "Paciente",
-        "office": "Consultorio",
-        "provider": "Lo atendió",
-        "paid_by": "Pagó",
-        "paid_on": "el {date}",
-        "claim": "Número de reclamación",
-        "plan_paid": "Su plan le pagó al consultorio",
-        "may_owe": "Usted puede deber",
-        "services": "Sus servicios",
-        "date": "Fecha",
-        "service": "Servicio",
-        "charged": "Cobrado",
-        "paid": "Pagó el plan",
-        "owes": "Usted puede deber",
-        "not_paid": "No pagado",
-        "service_code": "Servicio {code}",
-        "a_service": "Un servicio",
-        "codes": "Qué quieren decir los códigos",
-        "todo": "Qué hacer",
-        "owe_up_to": "Usted puede deber hasta {amount} por estos servicios.",
-        "owe_nothing": "Usted no debe nada por estos servicios.",
-        "owe_unknown": "No pudimos saber cuánto puede deber. Por favor pregunte en el consultorio.",
-        "denied": "{payer} no pagó esto.",
-        "denied_plain": "Su plan no pagó esto.",
-        "qmb": "Con QMB, usted no debe los {amount} de deducible, coseguro o copagos.",
-        "reversal": "Esto anula un pago anterior de {payer}. No es una factura para usted.",
-        "reversal_plain": "Esto anula un pago anterior de su plan. No es una factura para usted.",
-        "qmb_owes": "Con QMB, usted no debe esto.",
-        "step_bill": (
-            "Es posible que {office} le mande una factura. Por estos servicios no debe pedirle "
-            "más de {amount}."
+        "step_show": gettext("If a bill asks for more, show this page to the billing office."),
+        "help_medicare": gettext(
+            "Medicare questions? Call 1-800-MEDICARE (1-800-633-4227, TTY 1-877-486-2048)."
         ),
-        "step_bill_plain": (
-            "Es posible que le llegue una factura. Por estos servicios no debe pedirle más de {amount}."
-        ),
-        "step_other": (
-            "Otro seguro (Medigap, un plan suplementario o Medicaid) puede pagar una parte o "
-            "todo. Muestre esa tarjeta en el consultorio."
-        ),
-        "step_qmb": (
-            "Muestre en el consultorio su tarjeta de QMB o de Medicaid. No le pueden cobrar los "
-            "deducibles, coseguros ni copagos de Medicare. Si los pagó, pida que le devuelvan "
-            "el dinero."
-        ),
-        "step_denied": (
-            "Si cree que esto se debe pagar, pregunte en el consultorio por una apelación. "
-            "Su propio aviso de {payer} dice cómo apelar y hasta cuándo."
-        ),
-        "step_denied_plain": (
-            "Si cree que esto se debe pagar, pregunte en el consultorio por una apelación. "
-            "Su propio aviso de su plan dice cómo apelar y hasta cuándo."
-        ),
-        "step_reversal": (
-            "Es posible que el consultorio mande la reclamación otra vez. Si le llega una "
-            "factura nueva, compárela con su aviso."
-        ),
-        "step_show": "Si una factura le pide más, muestre esta página en la oficina de cobros.",
-        "help_medicare": (
-            "¿Preguntas sobre Medicare? Llame al 1-800-MEDICARE (1-800-633-4227, TTY 1-877-486-2048)."
-        ),
-        "help_plan": "¿Preguntas sobre su plan? Llame al número de su tarjeta del seguro.",
-    },
-}
+        "help_plan": gettext("Questions about your plan? Call the number on your insurance card."),
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,8 +166,8 @@ class PatientSheet:
 
 
 def sheet_words(lang: str) -> Mapping[str, str]:
-    """The sheet's words in the explanation's language."""
-    return WORDS.get(lang, WORDS["en"])
+    """The sheet's words in the explanation's language (a sheet is handed to the patient)."""
+    return words_in(lang, _words)
 
 
 def _sum(values: Iterable[Decimal | None]) -> Decimal | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext
 from itsdangerous import BadData, URLSafeSerializer
 
 from .intake import BadInput
@@ -12,7 +13,7 @@ from .intake import BadInput
 # A signed field is a few hundred characters; anything far longer was not made by us.
 MAX_TOKEN_CHARS = 50_000
 
-BROKEN_MESSAGE = (
+BROKEN_MESSAGE = lazy_gettext(
     "This button's form is broken or too old. "
     "Please check your papers again, then use the button on the new results page."
 )

@@ -2,106 +2,118 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+
+from flask_babel import gettext, lazy_gettext
 
 from explainer import CodeExplanation, Explanation
 from explainer.codes import explain_code, remark_system
 from explainer.content import Library
 from explainer.model import CodeSystem
+from explainer.values import display_date
+
+from .language import current_lang, words_in
 
 # Severity is said in words and an icon, never by colour alone (WCAG 1.4.1).
 SEVERITY_LABELS: Mapping[str, str] = {
-    "alert": "Red flag",
-    "warning": "Check this",
-    "info": "Good to know",
+    "alert": lazy_gettext("Red flag"),
+    "warning": lazy_gettext("Check this"),
+    "info": lazy_gettext("Good to know"),
 }
 SEVERITY_ICONS: Mapping[str, str] = {"alert": "!", "warning": "?", "info": "i"}
 
 KIND_NAMES: Mapping[str, str] = {
-    "msn": "Medicare Summary Notice",
-    "eob": "Explanation of Benefits from your insurance",
-    "era835": "Payment file (835) sent to the provider",
-    "provider_bill": "Bill from your provider",
-    "notice": "Notice from Medicare or your plan",
+    "msn": lazy_gettext("Medicare Summary Notice"),
+    "eob": lazy_gettext("Explanation of Benefits from your insurance"),
+    "era835": lazy_gettext("Payment file (835) sent to the provider"),
+    "provider_bill": lazy_gettext("Bill from your provider"),
+    "notice": lazy_gettext("Notice from Medicare or your plan"),
 }
 FORMAT_NAMES: Mapping[str, str] = {
-    "pdf": "a PDF",
-    "image": "a photo or scan",
-    "x12": "an 835 file",
-    "text": "a text file",
+    "pdf": lazy_gettext("a PDF"),
+    "image": lazy_gettext("a photo or scan"),
+    "x12": lazy_gettext("an 835 file"),
+    "text": lazy_gettext("a text file"),
 }
 COVERAGE_NAMES: Mapping[str, str] = {
-    "original_medicare": "Original Medicare",
-    "medicare_advantage": "Medicare Advantage",
-    "medicare_part_d": "Medicare drug plan (Part D)",
-    "medicaid": "Medicaid",
-    "commercial": "Other insurance",
-    "unknown": "We could not tell",
+    "original_medicare": lazy_gettext("Original Medicare"),
+    "medicare_advantage": lazy_gettext("Medicare Advantage"),
+    "medicare_part_d": lazy_gettext("Medicare drug plan (Part D)"),
+    "medicaid": lazy_gettext("Medicaid"),
+    "commercial": lazy_gettext("Other insurance"),
+    "unknown": lazy_gettext("We could not tell"),
 }
 SYSTEM_NAMES: Mapping[str, str] = {
-    "group": "group code",
-    "carc": "reason code",
-    "rarc": "remark code",
-    "procedure": "service code",
-    "msn_note": "note on your notice",
+    "group": lazy_gettext("group code"),
+    "carc": lazy_gettext("reason code"),
+    "rarc": lazy_gettext("remark code"),
+    "procedure": lazy_gettext("service code"),
+    "msn_note": lazy_gettext("note on your notice"),
 }
 SYSTEM_HEADINGS: Mapping[str, str] = {
-    "group": "Group codes: who takes the amount",
-    "carc": "Reason codes: why the amount changed",
-    "rarc": "Remark codes: extra notes",
-    "msn_note": "Notes on Medicare Summary Notices",
+    "group": lazy_gettext("Group codes: who takes the amount"),
+    "carc": lazy_gettext("Reason codes: why the amount changed"),
+    "rarc": lazy_gettext("Remark codes: extra notes"),
+    "msn_note": lazy_gettext("Notes on Medicare Summary Notices"),
 }
-# The code handout prints in the language asked for (?lang=es), headings included.
-HANDOUT_WORDS: Mapping[str, Mapping[str, str]] = {
-    "en": {
-        "kicker": "Code handout",
-        "what_is": "What is",
-        "means": "What it means",
-        "who": "tells who takes the amount.",
-        "why": "tells why.",
-        "owe": "Do you owe it?",
-        "yes": "You may owe this.",
-        "no": "You do not owe this.",
-        "depends": "It depends. Read what it means above.",
-        "todo": "What to do",
-        "example": "An example",
-        "inactive": "This code is no longer used on new papers. Older papers may still show it.",
-        "source": "Where this comes from",
-        "other_lang": "Leer en español",
-    },
-    "es": {
-        "kicker": "Hoja sobre un código",
-        "what_is": "¿Qué es",
-        "means": "Qué quiere decir",
-        "who": "dice quién asume la cantidad.",
-        "why": "dice por qué.",
-        "owe": "¿Lo debe usted?",
-        "yes": "Es posible que usted deba esto.",
-        "no": "Usted no debe esto.",
-        "depends": "Depende. Lea arriba qué quiere decir.",
-        "todo": "Qué hacer",
-        "example": "Un ejemplo",
-        "inactive": (
-            "Este código ya no se usa en papeles nuevos. "
-            "Los papeles viejos todavía pueden tenerlo."
-        ),
-        "source": "De dónde viene esto",
-        "other_lang": "Read in English",
-    },
-}
+# The link to the same handout in the other language is written in that other language.
+OTHER_LANG_LINKS: Mapping[str, str] = {"en": "Read in English", "es": "Leer en español"}
 TYPED_NAMES: Mapping[str, str] = {
-    "typed:notice": "The notice lines you typed",
-    "typed:bill": "The bill lines you typed",
+    "typed:notice": lazy_gettext("The notice lines you typed"),
+    "typed:bill": lazy_gettext("The bill lines you typed"),
 }
+
+# Where on a paper the engine saw something: 'line 3', 'page 2, line 4', 'claim 123 (no. 2 in
+# this payment), line 1' (explainer/extract). The engine writes these in English; the pages
+# say them in their own language, and keep the engine's words for anything else.
+PLACE = re.compile(
+    r"(?:claim no\. (?P<ordinal>\d+) \(no claim number\)"
+    r"|claim (?P<claim>.+?)(?: \(no\. (?P<nth>\d+) in this payment\))?"
+    r"|page (?P<page>\d+))"
+    r"(?:, line (?P<line>\d+))?"
+    r"|line (?P<only_line>\d+)"
+)
+
+
+def other_lang(lang: str) -> str:
+    """The language a handout offers to switch to."""
+    return "es" if lang == "en" else "en"
 
 
 def long_date(day: date | None) -> str:
-    """'March 4, 2025' for people; '' where unknown."""
+    """'March 4, 2025' / '4 de marzo de 2025' in the page's language; '' where unknown."""
     if day is None:
         return ""
-    return f"{day:%B} {day.day}, {day.year}"
+    return display_date(day, current_lang())
+
+
+def place_name(where: str) -> str:
+    """Where on a paper, in the page's language ('line 3' → 'línea 3'); else as the engine said."""
+    match = PLACE.fullmatch(where.strip())
+    if match is None:
+        return where
+    parts = []
+    if match["ordinal"]:
+        parts.append(gettext("claim no. %(number)s (no claim number)", number=match["ordinal"]))
+    elif match["claim"] and match["nth"]:
+        parts.append(
+            gettext(
+                "claim %(claim)s (no. %(number)s in this payment)",
+                claim=match["claim"],
+                number=match["nth"],
+            )
+        )
+    elif match["claim"]:
+        parts.append(gettext("claim %(claim)s", claim=match["claim"]))
+    elif match["page"]:
+        parts.append(gettext("page %(number)s", number=match["page"]))
+    line = match["line"] or match["only_line"]
+    if line:
+        parts.append(gettext("line %(number)s", number=line))
+    return ", ".join(parts)
 
 
 def same_words(first: str | None, second: str | None) -> bool:
@@ -113,7 +125,7 @@ def same_words(first: str | None, second: str | None) -> bool:
 
 def source_name(source: str) -> str:
     """A document's name as people should read it ('typed:bill' → 'The bill lines you typed')."""
-    return TYPED_NAMES.get(source, source)
+    return str(TYPED_NAMES.get(source, source))
 
 
 def owe_key(patient_pays: bool | None) -> str:
@@ -125,10 +137,18 @@ def owe_key(patient_pays: bool | None) -> str:
     return "depends"
 
 
-def owes_words(patient_pays: bool | None, lang: str = "en") -> str:
-    """The answer to 'Do I owe this?' for one code."""
-    words = HANDOUT_WORDS.get(lang, HANDOUT_WORDS["en"])
-    return words[owe_key(patient_pays)]
+def _owe_answers() -> dict[str, str]:
+    """The three answers to 'Do I owe this?', by owe_key."""
+    return {
+        "yes": gettext("You may owe this."),
+        "no": gettext("You do not owe this."),
+        "depends": gettext("It depends. Read what it means above."),
+    }
+
+
+def owes_words(patient_pays: bool | None, lang: str | None = None) -> str:
+    """The answer to 'Do I owe this?' for one code, in `lang` (default: the page's language)."""
+    return words_in(lang or current_lang(), _owe_answers)[owe_key(patient_pays)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,14 +196,16 @@ def has_warnings(explanation: Explanation) -> bool:
 def template_helpers() -> dict[str, object]:
     """Names every template may use."""
     return {
-        "severity_label": lambda severity: SEVERITY_LABELS.get(str(severity), "Note"),
+        "severity_label": lambda severity: SEVERITY_LABELS.get(str(severity), gettext("Note")),
         "severity_icon": lambda severity: SEVERITY_ICONS.get(str(severity), "i"),
         "kind_name": lambda kind: KIND_NAMES.get(str(kind), str(kind)),
         "format_name": lambda fmt: FORMAT_NAMES.get(str(fmt), str(fmt)),
         "coverage_name": lambda coverage: COVERAGE_NAMES.get(str(coverage), str(coverage)),
         "system_name": lambda system: SYSTEM_NAMES.get(str(system), str(system)),
         "system_heading": lambda system: SYSTEM_HEADINGS.get(str(system), str(system)),
-        "handout_words": lambda lang: HANDOUT_WORDS.get(str(lang), HANDOUT_WORDS["en"]),
+        "other_lang": other_lang,
+        "other_lang_link": lambda lang: OTHER_LANG_LINKS[other_lang(str(lang))],
+        "place_name": place_name,
         "owe_key": owe_key,
         "source_name": source_name,
         "same_words": same_words,

@@ -26,6 +26,7 @@ from explainer.model import (
     ServiceLine,
 )
 from explainer.read.x12 import Segment, X12Reader
+from explainer.values import MAX_AMOUNT
 
 ZERO = Decimal("0")
 
@@ -141,7 +142,10 @@ def _money(payment: _PaymentDraft, value: str, where: str) -> Decimal | None:
         amount = Decimal(value)
     except InvalidOperation:
         amount = Decimal("NaN")
-    if not amount.is_finite():
+    # X12 R elements hold at most 18 digits; a billion-dollar "amount" is no money, and a
+    # million-digit one would overflow the balancing arithmetic (hardening). adjusted() is
+    # the power of ten of the first digit, so this compares without any arithmetic.
+    if not amount.is_finite() or amount.adjusted() >= MAX_AMOUNT.adjusted():
         payment.warn(f"{_capital(where)}: “{value[:20]}” is not an amount; we left it out.")
         return None
     return amount

@@ -94,6 +94,9 @@ LABELS: dict[str, tuple[str, ...]] = {
 
 # PR group reasons for labelled cost sharing (CARC 1/2/3, FACTS.md §3).
 COST_SHARING_REASON = {"deductible": "1", "coinsurance": "2", "copay": "3"}
+# One service per line: a "line" longer than this is a whole pasted page run together, and
+# reading it costs seconds of regex work (hardening), so it is skipped with a warning.
+MAX_LINE_CHARS = 2000
 
 _LABEL_TO_FIELD = {label: name for name, labels in LABELS.items() for label in labels}
 _LABEL_WORDS = "|".join(
@@ -167,18 +170,32 @@ COVERAGE_MARKERS: tuple[tuple[re.Pattern[str], Coverage], ...] = (
 
 @dataclass
 class _Masked:
-    """A line of text and the spans of it that have been understood so far."""
+    """A line of text and the spans of it that have been understood so far.
+
+    `taken` marks each understood character, so checking a match costs its own length, not
+    the number of spans so far: a pasted 'line' with 100,000 amounts stays linear (hardening).
+    """
 
     text: str
     spans: list[tuple[int, int]] = field(default_factory=list)
+    taken: bytearray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.taken = bytearray(len(self.text))
 
     def free(self, start: int, end: int) -> bool:
+        if start < end:
+            return self.taken.find(1, start, end) < 0
         return all(end <= a or start >= b for a, b in self.spans)
+
+    def claim(self, start: int, end: int) -> None:
+        self.spans.append((start, end))
+        self.taken[start:end] = b"\x01" * (end - start)
 
     def take(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
         for match in pattern.finditer(self.text):
             if self.free(*match.span()):
-                self.spans.append(match.span())
+                self.claim(*match.span())
                 yield match
 
     def rest(self) -> str:
@@ -237,7 +254,7 @@ def _read_adjustments(masked: _Masked, reading: _LineReading) -> None:
 def _first_free_amount(masked: _Masked, start: int, end: int) -> Decimal | None:
     for match in MONEY_PATTERN.finditer(masked.text, start, end):
         if masked.free(*match.span()):
-            masked.spans.append(match.span())
+            masked.claim(*match.span())
             return money_from_match(match)
     return None
 
@@ -475,6 +492,12 @@ class _TypedReader:
     def feed(self, number: int, raw: str) -> None:
         text = raw.strip()
         if not text:
+            return
+        if len(text) > MAX_LINE_CHARS:
+            self.warnings.append(
+                f"Line {number} is too long to be one line of a bill ({len(text):,} characters), "
+                "so we skipped it. Please put each service on its own line."
+            )
             return
         if SEGMENT.match(text):
             self._segment(number, text)

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from ..errors import LimitExceeded, UnreadableDocument, UnsupportedDocument
 from ..model import Document, Format
+from .preflight import check_pdf, check_picture_file
 from .sniff import sniff_format
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -51,10 +52,12 @@ def read_upload(upload: Upload) -> list[Document]:
     if kind is Format.PDF:
         from ..extract.pdf import extract_pdf
 
+        check_pdf(upload.data, upload.name)  # decompression bombs, before PDFium opens it
         return [extract_pdf(upload.data, upload.name, upload.role)]
     if kind is Format.IMAGE:
         from ..extract.image import extract_image
 
+        check_picture_file(upload.data, upload.name)  # pixels from the header, before decoding
         return [extract_image(upload.data, upload.name, upload.role)]
     from ..extract.typed import extract_typed
 

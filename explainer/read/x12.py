@@ -25,6 +25,7 @@ is written to disk or logged: the bytes are the user's.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,6 +33,9 @@ from dataclasses import dataclass
 from explainer.errors import UnreadableDocument
 
 _MAX_WARNINGS = 20
+# No 835 segment comes near this (the longest elements are 256 characters, PER04): a longer
+# one is damage or an attack, and is skipped so no string we keep grows with it (hardening).
+MAX_SEGMENT_CHARS = 4096
 
 # Segment ids this reader will resynchronise on when garbage runs into a segment.
 KNOWN_SEGMENTS = frozenset(
@@ -246,6 +250,12 @@ class X12Reader:
         self, raw: str, index: int, separators: Separators, complete: bool
     ) -> Segment | None:
         """One raw segment as a Segment, resynchronising on garbage; None if nothing usable."""
+        if len(raw) > MAX_SEGMENT_CHARS:
+            self.warn(
+                f"We skipped segment {index} of the file: it is {len(raw):,} characters long, "
+                "far longer than an 835 allows."
+            )
+            return None
         fields = raw.split(separators.element)
         if fields[0] not in self._ids and not self._new_id(fields[0]):
             recovered = self._recover(raw, separators.element)
@@ -269,14 +279,19 @@ class X12Reader:
     @staticmethod
     def _recover(raw: str, element: str) -> str | None:
         """`raw` from the first known segment id after the garbage in front of it, if any."""
-        starts = []
-        for name in KNOWN_SEGMENTS:
-            at = raw.find(name + element, 1)
-            while at > 0 and raw[at - 1].isalnum():
-                at = raw.find(name + element, at + 1)
-            if at > 0:
-                starts.append(at)
-        return raw[min(starts) :] if starts else None
+        found = _resync_pattern(element).search(raw, 1)
+        return raw[found.start() :] if found else None
+
+
+@functools.lru_cache(maxsize=32)
+def _resync_pattern(element: str) -> re.Pattern[str]:
+    """A known segment id followed by `element`, not glued to a letter or digit before it.
+
+    One regex search instead of a find per id keeps a file full of garbage segments fast.
+    `[^\\W_]` is exactly what str.isalnum() accepts.
+    """
+    names = "|".join(sorted(KNOWN_SEGMENTS, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])(?:{names}){re.escape(element)}")
 
 
 def _is_segment_id(value: str) -> bool:
