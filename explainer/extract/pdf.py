@@ -14,7 +14,7 @@ from dataclasses import replace
 from ..errors import UnsupportedDocument
 from ..model import Document, DocumentKind, Format
 from ..read.layout import Page, document_rows
-from ..read.pdf import NO_TEXT_LAYER, UNREADABLE, read_pdf
+from ..read.pdf import NO_TEXT, NO_TEXT_LAYER, UNREADABLE, read_pdf
 from ..read.upload import Role
 from .eob import extract_eob
 from .msn import extract_msn
@@ -77,7 +77,16 @@ NOT_A_BILLING_PAPER = (
 
 def extract_pdf(data: bytes, source: str, role: Role) -> Document:
     """Read a PDF notice or bill into a Document; what could not be read becomes a warning."""
-    return extract_pages(read_pdf(data, source=source), source, role, Format.PDF)
+    try:
+        pages = read_pdf(data, source=source)
+    except UnsupportedDocument as error:
+        if error.message != NO_TEXT:
+            raise
+        # A scan saved as PDF has no text layer: its pages are read as pictures (issue 7).
+        from .image import extract_scan
+
+        return extract_scan(data, source, role)
+    return extract_pages(pages, source, role, Format.PDF)
 
 
 def extract_pages(pages: Sequence[Page], source: str, role: Role, format: Format) -> Document:
