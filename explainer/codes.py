@@ -139,3 +139,42 @@ def explain_codes(
     return tuple(
         explain_code(library, system, code, lang) for system, code, _ in distinct_codes(documents)
     )
+
+
+OFFICIAL_LISTS = {
+    CodeSystem.CARC: "X12 Claim Adjustment Reason Codes (x12.org/codes/claim-adjustment-reason-codes)",
+    CodeSystem.RARC: "Remittance Advice Remark Codes, maintained by CMS and published by X12 "
+    "(x12.org/codes/remittance-advice-remark-codes)",
+    CodeSystem.GROUP: "X12 claim adjustment group codes (x12.org)",
+}
+_INTERNAL = re.compile(r"FACTS\.md|shared/|README\.md|corpus", re.IGNORECASE)
+
+
+def _top_level_parts(source: str) -> list[str]:
+    """Split a source note on ';' outside parentheses ('§1.7 (2 U.S.C. 906(d)(5); 42 CFR …)')."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in source:
+        depth += (char == "(") - (char == ")")
+        if char == ";" and depth == 0:
+            parts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current).strip())
+    return [part for part in parts if part]
+
+
+def public_source(code: CodeExplanation) -> str:
+    """The source as a reader outside the project can follow it: our own design notes
+    (FACTS.md, the corpus copy) mean nothing on a printed handout, the official list does."""
+    kept = [
+        part.strip()
+        for part in code.source.split(";")
+        if part.strip() and not _INTERNAL.search(part)
+    ]
+    official = OFFICIAL_LISTS.get(code.system)
+    if official and not any("x12.org" in part for part in kept):
+        kept.insert(0, official)
+    return "; ".join(kept)

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
 from explainer import Coverage, ExplainerError, Explanation, explain_uploads
-from explainer.codes import lookup
+from explainer.codes import lookup, public_source
 from explainer.content import Library
 from explainer.model import CodeExplanation, CodeSystem
 from explainer.values import display_money
@@ -170,4 +170,5 @@ def about_privacy() -> ResponseReturnValue:
 def register_template_helpers(app: Flask) -> None:
     """Filters and names every template can use."""
     app.add_template_filter(display_money, "money")
+    app.add_template_filter(public_source, "public_source")
     app.jinja_env.globals.update(template_helpers())

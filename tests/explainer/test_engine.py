@@ -63,3 +63,13 @@ def test_every_content_problem_is_reported_at_once(broken_content: Path) -> None
     assert "patient_pays must be" in problems
     assert "missing key 'plain'" in problems
     assert problems.count("codes/group.toml") >= 3
+
+
+def test_printed_sources_point_at_official_lists_not_our_design_notes() -> None:
+    from explainer.codes import public_source
+
+    for entry in load_library().codes.values():
+        shown = public_source(entry.explain())
+        assert "FACTS.md" not in shown and "shared/" not in shown, shown
+        if entry.system.value in {"carc", "rarc"}:
+            assert "x12.org" in shown
