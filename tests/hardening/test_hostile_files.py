@@ -124,10 +124,6 @@ def test_too_many_files_is_413(client: FlaskClient) -> None:
     assert post_multipart(client, "/api/v1/explain", {"notice": files}).status_code == 413
 
 
-# The read deadline is a SIGALRM that raises; when it lands inside a gc callback (hypothesis
-# installs one in workers that ran the fuzz tests) Python reports it as "unraisable" and the
-# limiter simply fires again 0.25 s later. The answer is still our 413, which is what we check.
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_the_slowest_legal_paper_is_stopped_with_a_kind_413(
     client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
