@@ -6,7 +6,7 @@ request gathers the denied lines of one Medicare Summary Notice (FACTS.md §6).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -173,11 +173,13 @@ def redetermination_letters(explanation: Explanation, library: Library, lang: st
     """One redetermination request per Medicare notice with denied lines (FACTS.md §6)."""
     texts: Mapping[str, Any] = library.letters["redetermination"][lang]
     deadline = next((f for f in explanation.findings if f.rule == "appeal-deadline"), None)
+    if deadline is None:
+        return []  # no Medicare notice with a denied line: nothing to appeal
     by_notice: dict[str, list[Finding]] = {}
     for finding in explanation.findings:
         if finding.rule == "line-denied" and finding.evidence:
             document = _document(explanation, finding.evidence[0].document)
-            if document is not None and deadline is not None:
+            if document is not None:
                 by_notice.setdefault(document.source, []).append(finding)
     letters = []
     for source, findings in by_notice.items():
@@ -188,7 +190,6 @@ def redetermination_letters(explanation: Explanation, library: Library, lang: st
         providers = ", ".join(dict.fromkeys(c.provider for c in claims if c and c.provider))
         services = "; ".join(f"{f.fact('service')} ({f.fact('reason')})" for f in findings)
         blank = texts["blank"]
-        assert deadline is not None
         letters.append(
             Letter(
                 kind="redetermination",
@@ -238,8 +239,3 @@ def letters_for(
         *provider_letters(explanation, library, lang),
         *redetermination_letters(explanation, library, lang),
     ]
-
-
-def rules_with_letters() -> Iterable[str]:
-    """The finding rules a letter can be written for."""
-    return (*PROVIDER_RULES, "line-denied")

@@ -45,6 +45,10 @@ class Matching:
     unmatched: tuple[Located, ...]
     """Bill lines that match no notice line (only when there are notices to match)."""
 
+    def bill_for(self, notice_line: ServiceLine) -> Located | None:
+        """The bill line matched to this notice line, if any."""
+        return next((pair.bill for pair in self.pairs if pair.notice.line is notice_line), None)
+
 
 def located_lines(documents: Sequence[Document]) -> Iterator[Located]:
     """Every line of every live claim (reversed claims, 835 status 22, are not services)."""

@@ -9,6 +9,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
+from ..codes import explain_procedure
 from ..content import Library
 from ..matching import Located, Matching, match_lines
 from ..model import (
@@ -150,8 +151,6 @@ def make_finding(
 
 def describe_service(bundle: Bundle, line: ServiceLine) -> str:
     """'office visit (99214) on March 4, 2025': our own words, never the AMA descriptor."""
-    from ..codes import explain_procedure
-
     name = ""
     if line.procedure_code:
         explained = explain_procedure(bundle.library, line.procedure_code, bundle.lang)

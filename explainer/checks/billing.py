@@ -179,7 +179,6 @@ def check_qmb_without_notice(bundle: Bundle) -> Iterator[Finding]:
 
 def check_limiting_charge(bundle: Bundle) -> Iterator[Finding]:
     """limiting-charge-exceeded: an unassigned claim charged over 115% of the approved amount."""
-    bill_for = {id(pair.notice.line): pair.bill for pair in bundle.matching.pairs}
     for document in bundle.notices:
         for claim in document.claims:
             for line in claim.lines:
@@ -187,7 +186,7 @@ def check_limiting_charge(bundle: Bundle) -> Iterator[Finding]:
                 limit = limiting_charge(bundle, notice)
                 if limit is None:
                     continue
-                bill = bill_for.get(id(line))
+                bill = bundle.matching.bill_for(line)
                 charges = [line.billed]
                 if bill is not None:
                     charges += [bill.line.billed, bill.line.patient_owes]

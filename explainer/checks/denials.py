@@ -76,10 +76,9 @@ def _reason_text(bundle: Bundle, located: Located) -> tuple[str, bool | None, tu
 
 def check_denials(bundle: Bundle) -> Iterator[Finding]:
     """line-denied: info, or a warning when a bill asks the patient to pay the denied service."""
-    billed_for = {id(pair.notice.line): pair.bill for pair in bundle.matching.pairs}
     for located in _denied_lines(bundle):
         reason, owes, codes = _reason_text(bundle, located)
-        bill = billed_for.get(id(located.line))
+        bill = bundle.matching.bill_for(located.line)
         asked = bill.line.patient_owes if bill else None
         severity = Severity.WARNING if asked else Severity.INFO
         owes_key = {

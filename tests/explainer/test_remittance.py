@@ -219,7 +219,8 @@ def test_corpus_findings(name: str, line_or_claim: int, payment: int) -> None:
     summaries = [f for f in found if f.detail.startswith(tuple(f"{n} more" for n in range(1, 10000)))]
     listed = len(found) - len(summaries)
     assert listed + sum(int(f.evidence[0].says) for f in summaries) == line_or_claim
-    assert all(len([f for f in found if f.evidence[0].document == d.source]) <= 21 * len(documents) for d in documents)
+    # At most MAX_LISTED findings plus one summary per payment (S11 would list 1,659 without the cap).
+    assert len(found) <= 21 * len(documents)
     assert len(totals(documents)) == payment
 
 
