@@ -24,6 +24,8 @@ class DocumentKind(StrEnum):
     ERA835 = "era835"
     PROVIDER_BILL = "provider_bill"
     NOTICE = "notice"
+    CLAIMS_DOWNLOAD = "claims_download"
+    """Claims data the person downloaded (Medicare.gov Blue Button text, FHIR EOBs)."""
 
 
 class Coverage(StrEnum):
@@ -40,6 +42,9 @@ class Format(StrEnum):
     IMAGE = "image"
     X12 = "x12"
     TEXT = "text"
+    FHIR = "fhir"
+    CSV = "csv"
+    XLSX = "xlsx"
 
 
 class Severity(StrEnum):
@@ -57,7 +62,13 @@ class CodeSystem(StrEnum):
 
 
 NOTICE_KINDS = frozenset(
-    {DocumentKind.MSN, DocumentKind.EOB, DocumentKind.ERA835, DocumentKind.NOTICE}
+    {
+        DocumentKind.MSN,
+        DocumentKind.EOB,
+        DocumentKind.ERA835,
+        DocumentKind.NOTICE,
+        DocumentKind.CLAIMS_DOWNLOAD,
+    }
 )
 
 
@@ -161,6 +172,15 @@ class StatementTotals:
 
 
 @dataclass(frozen=True, slots=True)
+class UncheckedRow:
+    """A row holding money that was neither read into a line nor accounted for (a total,
+    summary, payment or adjustment). Any such row means we may not say all was checked."""
+
+    where: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """One paper the user gave us, as read."""
 
@@ -184,6 +204,8 @@ class Document:
     """The patient's account number printed on a provider statement."""
     trace_number: str | None = None
     """835 TRN02: the check or EFT trace number of the payment."""
+    unchecked: tuple[UncheckedRow, ...] = ()
+    """Rows with money we could not read or account for, by page and row."""
 
     @property
     def is_notice(self) -> bool:
@@ -260,6 +282,9 @@ class Totals:
 
     may_owe_at_most: Decimal | None = None
     bill_asks: Decimal | None = None
+    why: tuple[str, ...] = ()
+    """Plain sentences: what changed may_owe_at_most from the notices' printed figure,
+    each naming its finding's rule id in parentheses."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,6 +76,7 @@ def document_to_dict(document: Document) -> dict[str, Any]:
         "warnings": list(document.warnings),
         "payment_total": format_money(document.payment_total),
         "payment_date": _date(document.payment_date),
+        "unchecked": [{"where": row.where, "text": row.text} for row in document.unchecked],
     }
 
 
@@ -118,5 +119,6 @@ def explanation_to_dict(explanation: Explanation) -> dict[str, Any]:
         "totals": {
             "may_owe_at_most": format_money(explanation.totals.may_owe_at_most),
             "bill_asks": format_money(explanation.totals.bill_asks),
+            "why": list(explanation.totals.why),
         },
     }
