@@ -6,6 +6,7 @@ bombs are a few KB to a few MB that *unpack* (or claim to unpack) to gigabytes.
 
 from __future__ import annotations
 
+import functools
 import io
 import random
 import re
@@ -91,6 +92,48 @@ def double_flate_pdf() -> bytes:
     pages = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
     entries = b"/Filter [/FlateDecode /FlateDecode] "
     return raw_pdf([CATALOG, pages, PAGE, stream(outer, entries), FONT])
+
+
+@functools.cache
+def _packed_spaces(unpacked: int) -> bytes:
+    """`unpacked` spaces, zlib-packed (1 GiB packs to ~1 MB; made once per size)."""
+    packer = zlib.compressobj(9)
+    piece = b" " * MB
+    return b"".join(packer.compress(piece) for _ in range(unpacked // MB)) + packer.flush()
+
+
+def _bomb_pdf(*streams: bytes, extra: tuple[bytes, ...] = ()) -> bytes:
+    """A one-page PDF whose page shows objects 4, 6, 7… (the bomb streams), then `extra`."""
+    numbers = [4] + list(range(6, 5 + len(streams)))
+    contents = b"[" + b" ".join(b"%d 0 R" % number for number in numbers) + b"]"
+    page = PAGE.replace(b"/Contents 4 0 R", b"/Contents " + contents)
+    pages = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
+    return raw_pdf([CATALOG, pages, page, streams[0], FONT, *streams[1:], *extra])
+
+
+PAD = b"/Pad (" + b"x" * 9000 + b") "
+
+
+def padded_flate_bomb_pdf(unpacked: int = 1024 * MB, streams: int = 1) -> bytes:
+    """Issue 17: 1 GiB Flate bombs whose /Filter sits 9 KB before the `stream` keyword."""
+    bomb = stream(_packed_spaces(unpacked), b"/Filter /FlateDecode " + PAD)
+    return _bomb_pdf(*[bomb] * streams)
+
+
+def indirect_filter_bomb_pdf(unpacked: int = 1024 * MB) -> bytes:
+    """Issue 17: a 1 GiB Flate bomb whose filter is `/Filter 6 0 R` (object 6: /FlateDecode)."""
+    bomb = stream(_packed_spaces(unpacked), b"/Filter 6 0 R ")
+    return _bomb_pdf(bomb, extra=(b"/FlateDecode",))
+
+
+def lying_filter_bomb_pdf(unpacked: int = 1024 * MB) -> bytes:
+    """A Flate bomb whose dictionary names no filter at all: only its bytes say zlib."""
+    return _bomb_pdf(stream(_packed_spaces(unpacked)))
+
+
+def many_streams_bomb_pdf(each: int = 30 * MB, streams: int = 10) -> bytes:
+    """Ten streams each under the one-stream limit, 300 MB together."""
+    return _bomb_pdf(*[stream(_packed_spaces(each), b"/Filter /FlateDecode ")] * streams)
 
 
 def huge_picture_pdf() -> bytes:
@@ -277,6 +320,11 @@ HOSTILE: dict[str, tuple[str, Callable[[], bytes]]] = {
     "bomb-gif": ("photo.gif", bomb_gif),
     "flate-bomb-pdf": ("msn.pdf", flate_bomb_pdf),
     "double-flate-pdf": ("msn.pdf", double_flate_pdf),
+    "padded-flate-bomb-pdf": ("msn.pdf", padded_flate_bomb_pdf),
+    "two-padded-bombs-pdf": ("msn.pdf", lambda: padded_flate_bomb_pdf(streams=2)),
+    "indirect-filter-bomb-pdf": ("msn.pdf", indirect_filter_bomb_pdf),
+    "lying-filter-bomb-pdf": ("msn.pdf", lying_filter_bomb_pdf),
+    "many-streams-bomb-pdf": ("msn.pdf", many_streams_bomb_pdf),
     "huge-picture-pdf": ("scan.pdf", huge_picture_pdf),
     "huge-page-count-pdf": ("msn.pdf", huge_page_count_pdf),
     "many-pages-pdf": ("msn.pdf", many_kids_pdf),
