@@ -7,7 +7,9 @@ import re
 from ..model import Format
 
 _X12_START = re.compile(rb"^\s*(ISA.|ST.835.|BPR.|GS.HP.)", re.IGNORECASE)
-_X12_SEGMENTS = re.compile(rb"(?:^|[~\n'])[ \t\r]*(CLP|SVC|BPR|TRN)[*|^:]")
+# Separators seen in real files: * | ^ : between elements, ~ ' or a line break after a
+# segment, and the control characters 0x1C-0x1F (element 0x1D, segment 0x1E) some payers use.
+_X12_SEGMENTS = re.compile(rb"(?:^|[~\n'\x1c-\x1f])[ \t\r]*(CLP|SVC|BPR|TRN)[*|^:\x1c-\x1f]")
 
 IMAGE_MAGIC = (
     b"\xff\xd8\xff",  # JPEG

@@ -16,6 +16,12 @@ break the rules those libraries rely on, so this reader assumes little:
   first segment; newlines, CRLF and indentation after terminators are ignored (S10, S11);
 - a UTF-8 byte-order mark is dropped (S10, S12); each new ISA re-reads the separators, so
   several interchanges with different separators can follow each other;
+- when the segment terminator is not a line break, CR and LF are not data anywhere: some
+  payers wrap their files at a fixed width (CR LF inside segments, even inside the ISA), so
+  line breaks are dropped before the ISA's 106 characters are read (issue 14);
+- any byte may be a separator, as the ISA says: element 0x1D, segment 0x1E and component
+  0x1F are in use, and Python counts 0x1C-0x1F as white space, so nothing here may use
+  `\\s` or a bare `strip()` where a separator can stand;
 - text that is not a segment is skipped with a warning instead of stopping the read.
 
 It raises UnreadableDocument only when nothing in the bytes looks like X12. Everything
@@ -52,9 +58,17 @@ _VALUE_PUNCTUATION = frozenset(" .-,/()&#@+%$")
 
 # Where a file without envelope may start: "ST*835*", "GS*HP*" (the 835's functional id),
 # or straight at "BPR*I*" (BPR01 is one letter: C, D, H, I, P, U or X).
-_HEADLESS_START = re.compile(r"(?<![A-Za-z0-9])(ST|GS|BPR)([^A-Za-z0-9\s])(?:835|HP|[CDHIPUX])\2")
-_ISA_START = re.compile(r"(?<![A-Za-z0-9])ISA[^A-Za-z0-9\s]")
+# A separator is any character but a letter, a digit or (printable) white space. Not `\s`:
+# for str patterns it also matches the control characters 0x1C-0x1F that some files use.
+_SEPARATOR = r"[^A-Za-z0-9 \t\r\n\v\f]"
+_HEADLESS_START = re.compile(rf"(?<![A-Za-z0-9])(ST|GS|BPR)({_SEPARATOR})(?:835|HP|[CDHIPUX])\2")
+_ISA_START = re.compile(rf"(?<![A-Za-z0-9])ISA{_SEPARATOR}")
 _SEARCH_LIMIT = 65536
+_BLANKS = " \t\r\n\v\f"
+"""What is stripped around a segment: never the control characters a file may use as separators."""
+_LINE_BREAKS = "\r\n"
+# Enough of the text after "ISA" to hold the whole ISA even when line breaks are wrapped into it.
+_ISA_WINDOW = 600
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +148,60 @@ def _checked(
     return Separators(element=element, component=component, segment=segment, repetition=repetition)
 
 
+def _without_line_breaks(text: str) -> str:
+    """`text` without CR and LF (str.replace runs in C: fast even on a 60 MB file)."""
+    if "\r" in text:
+        text = text.replace("\r", "")
+    if "\n" in text:
+        text = text.replace("\n", "")
+    return text
+
+
+def separators_at(text: str, start: int) -> Separators | None:
+    """The separators declared by the ISA at `start`, even in a file wrapped at a fixed width.
+
+    A wrapped file has CR LF anywhere, even inside the ISA, whose 106 characters then tell
+    nothing: the ISA is read with its line breaks left out first. Only when that gives no
+    terminator, or a line break (then line breaks do end segments), is it read as it stands.
+    """
+    flat = isa_separators(_without_line_breaks(text[start : start + _ISA_WINDOW]), 0)
+    if flat is not None and flat.segment not in _LINE_BREAKS:
+        return flat
+    return isa_separators(text, start)
+
+
+def guess_wrapped(text: str, start: int, element: str) -> Separators | None:
+    """Separators of a file without ISA whose first segments may be wrapped at a fixed width.
+
+    A line break found before any other terminator candidate ends the first segment only if
+    a segment id follows it; otherwise it is a wrap, and the guess is made without them.
+    """
+    found = guess_separators(text, start, element)
+    if found is None or found.segment not in _LINE_BREAKS:
+        return found
+    window = text[start : start + 4096]
+    first_break = re.search(r"[\r\n]+", window)
+    if first_break:
+        following = window[first_break.end() : first_break.end() + 4].split(element, 1)[0]
+        if following in KNOWN_SEGMENTS:
+            return found
+    flat = _without_line_breaks(text[start : start + _SEARCH_LIMIT])
+    return guess_separators(flat, 0, element) or found
+
+
+def _start_in(head: str) -> bool:
+    """Does `head` show where X12 begins (an ISA, or ST/GS/BPR of a file without envelope)?"""
+    return bool(_ISA_START.search(head) or _HEADLESS_START.search(head))
+
+
+def _segment_text(text: str, start: int, end: int, separators: Separators) -> str:
+    """One segment's text; CR and LF are no data when they do not end segments (wrapped files)."""
+    raw = text[start:end].strip(_BLANKS)
+    if separators.segment not in _LINE_BREAKS and ("\n" in raw or "\r" in raw):
+        raw = _without_line_breaks(raw)
+    return raw
+
+
 def guess_separators(text: str, start: int, element: str) -> Separators | None:
     """Separators of a file without ISA: the terminator ends the first segment."""
     segment = None
@@ -151,7 +219,7 @@ def guess_separators(text: str, start: int, element: str) -> Separators | None:
 
 def _guess_component(text: str, element: str) -> str:
     """The component separator as used in the first SVC01 ('HC:99214'), else ':'."""
-    match = re.search(re.escape("SVC" + element) + r"[A-Z0-9]{2}([^A-Za-z0-9\s])", text)
+    match = re.search(re.escape("SVC" + element) + rf"[A-Z0-9]{{2}}({_SEPARATOR})", text)
     if match and match.group(1) != element:
         return match.group(1)
     return ":"
@@ -161,7 +229,11 @@ class X12Reader:
     """Iterate the segments of X12 bytes; what had to be skipped goes to `warnings`."""
 
     def __init__(self, data: bytes, source: str = "") -> None:
-        self.text = decode(data)
+        text = decode(data)
+        head = text[:_SEARCH_LIMIT]
+        if not _start_in(head) and _start_in(_without_line_breaks(head)):
+            text = _without_line_breaks(text)  # a narrow wrap cut "ISA" or "ST*835" in two
+        self.text = text
         self.source = source
         self.warnings: list[str] = []
         self._dropped = 0
@@ -172,17 +244,17 @@ class X12Reader:
         """Where the X12 begins and with which separators; UnreadableDocument if nowhere."""
         text = self.text
         head = text[:_SEARCH_LIMIT]
-        first = len(head) - len(head.lstrip())
+        first = len(head) - len(head.lstrip(_BLANKS))
         isa = _ISA_START.search(head)
         if isa:
-            found = isa_separators(text, isa.start())
+            found = separators_at(text, isa.start())
             if found:
                 self._skipped_before(isa.start(), first)
                 return isa.start(), found
         headless = _HEADLESS_START.search(head)
         if headless:
             # The element separator is the character right after the segment id.
-            found = guess_separators(text, headless.start(2) + 1, headless.group(2))
+            found = guess_wrapped(text, headless.start(2) + 1, headless.group(2))
             if found:
                 self._skipped_before(headless.start(), first)
                 return headless.start(), found
@@ -222,15 +294,17 @@ class X12Reader:
             end = text.find(separators.segment, position)
             if end < 0:
                 end = length
-            raw = text[position:end].strip()
+            raw = _segment_text(text, position, end, separators)
             if raw.startswith("ISA") and raw[3:4] and not raw[3].isalnum():
                 # Each interchange declares its own separators (X12.5): re-read them, then
                 # find this ISA's end with its own terminator.
-                start = text.index("ISA", position)
-                separators = isa_separators(text, start) or separators
+                start = position
+                while text[start] in _BLANKS:
+                    start += 1
+                separators = separators_at(text, start) or separators
                 end = text.find(separators.segment, start)
                 end = length if end < 0 else end
-                raw = text[start:end].strip()
+                raw = _segment_text(text, start, end, separators)
             complete = end < length
             position = end + len(separators.segment)
             if not raw:
