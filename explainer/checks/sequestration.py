@@ -104,9 +104,10 @@ def check_sequestration(bundle: Bundle) -> Iterator[Finding]:
                     claim.where or (claim.claim_number or ""),
                     f"CO-253 {claim_cut}",
                 )
-                yield from _check_one(
-                    bundle, document, _claim_day(claim), claim.paid, claim_cut, proof
-                )
+                paid = _paid(claim)
+                if _cut_of_whole_paper(bundle, document, claim, claim_cut):
+                    paid = None  # checked against every claim's payment: it adds up
+                yield from _check_one(bundle, document, _claim_day(claim), paid, claim_cut, proof)
             for line in claim.lines:
                 located = Located(document, claim, line)
                 cut = line.adjustment_total(Group.CO, SEQUESTRATION)
@@ -129,3 +130,29 @@ def check_sequestration(bundle: Bundle) -> Iterator[Finding]:
                             ),
                             implied=True,
                         )
+
+
+def _paid(claim: Claim) -> Decimal | None:
+    """What the payer paid on a claim: its printed total, else the sum of its lines."""
+    if claim.paid is not None:
+        return claim.paid
+    paid = [line.paid for line in claim.lines]
+    if not paid or any(amount is None for amount in paid):
+        return None
+    return sum((amount for amount in paid if amount is not None), Decimal(0))
+
+
+def _cut_of_whole_paper(bundle: Bundle, document: Document, claim: Claim, cut: Decimal) -> bool:
+    """A sentence such as "a reduction in payment of $2.31 has been applied due to
+    sequestration" may cover every claim of the paper: it is right when it matches the rate
+    times all the paper's payments, even if not this one claim's."""
+    if len(document.claims) < 2:
+        return False
+    paid = [_paid(other) for other in document.claims if other.status != "22"]
+    if any(amount is None for amount in paid):
+        return False
+    total = sum((amount for amount in paid if amount is not None), Decimal(0))
+    rate = rate_on(bundle.library.sequestration, _claim_day(claim))
+    if not rate:
+        return False
+    return abs(expected_cut(rate, total, cut) - cut) <= TOLERANCE

@@ -18,6 +18,8 @@ from decimal import Decimal
 from ..model import Adjustment, Claim, Coverage, Document, DocumentKind, Format, Group, ServiceLine
 from ..read.layout import Page, Row, document_rows
 from ..values import find_dates
+from .selfcheck import self_check, split_by_headings, with_stated_adjustments
+from .sentences import states_sequestration
 from .table import (
     Field,
     LineCounter,
@@ -70,18 +72,32 @@ def extract_eob(pages: Sequence[Page], source: str, format: Format = Format.PDF)
     warnings: list[str] = []
     claims: list[Claim] = []
     in_tables: set[int] = set()
+    blocks: list[tuple[int, int]] = []
+    grand_totals: list[TableLine] = []
     for number, (start, _, lines, end) in enumerate(tables):
         previous_end = tables[number - 1][3] if number else 0
-        claim, claim_warnings = _claim(rows[previous_end:start], lines, counter)
-        claims.append(claim)
-        warnings.extend(claim_warnings)
+        grand_totals.extend(line for line in lines if line.grand_total)
+        for position, group in enumerate(split_by_headings(lines)):
+            preamble = rows[previous_end:start] if position == 0 else []
+            claim, claim_warnings = _claim(preamble, group, counter)
+            claims.append(claim)
+            blocks.append((start, end))
+            warnings.extend(claim_warnings)
         in_tables.update(range(start, end))
     claims = _with_legend(rows, claims, in_tables)
+    claims = _with_stated(rows, claims, blocks, in_tables)
+    claims, check_warnings = self_check(claims, grand_totals)
+    warnings.extend(check_warnings)
+    coverage = coverage_of(text)
+    if coverage is Coverage.COMMERCIAL and states_sequestration(text):
+        # Only Medicare money is sequestered (FACTS.md §1.5): a plan that says so is paying
+        # Medicare-related claims, so "commercial" would be our guess, not the paper's word.
+        coverage = Coverage.UNKNOWN
     return Document(
         source=source,
         kind=DocumentKind.EOB,
         format=format,
-        coverage=coverage_of(text),
+        coverage=coverage,
         payer=_payer(rows),
         notice_date=_notice_date(rows),
         claims=tuple(claims),
@@ -140,6 +156,7 @@ class _Labels:
     claim_number: str | None
     provider: str | None
     patient: str | None
+    received: date | None = None
 
 
 def _labels(block: Sequence[Row]) -> _Labels:
@@ -158,10 +175,14 @@ def _claim(
 ) -> tuple[Claim, list[str]]:
     """One claim: the labels above its table, and the table's lines and total row."""
     labels = _labels(block)
+    if lines and lines[0].headings:
+        labels = _heading_labels(lines[0].headings, labels)
     service_lines: list[ServiceLine] = []
     totals: TableLine | None = None
     warnings: list[str] = []
     for line in lines:
+        if line.grand_total:
+            continue
         if line.total:
             totals = line
             continue
@@ -179,8 +200,34 @@ def _claim(
         patient_owes=totals.money(Field.OWES) if totals else None,
         patient_name=labels.patient,
         where=f"page {lines[0].page}" if lines else "",
+        date_received=labels.received,
     )
     return claim, warnings
+
+
+_LONG_NUMBER = re.compile(r"\b(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{7,}\b")
+_NAME = re.compile(r"\b([A-Z][A-Za-z'-]+,\s*[A-Z][A-Za-z'-]+(?:\s+[A-Z]\b\.?)?)")
+_RECEIVED = re.compile(r"receipt\s*date|received(\s*on|\s*date)?|date\s*received", re.I)
+
+
+def _heading_labels(headings: Sequence[Row], labels: _Labels) -> _Labels:
+    """Claim number, patient and receipt date from a claim's group rows inside the table."""
+    number, patient, received = labels.claim_number, labels.patient, labels.received
+    for row in headings:
+        text = row.text
+        labelled = _CLAIM_NUMBER.search(text)
+        tail = text[labelled.end() :] if labelled else text
+        if _RECEIVED.search(text):
+            dates = find_dates(text)
+            received = dates[0][0] if dates else received
+            continue
+        found = [m for m in _LONG_NUMBER.finditer(tail) if not find_dates(m.group())]
+        if found and (labelled or number is None):
+            number = found[0].group()
+        name = _NAME.search(text)
+        if name and patient is None:
+            patient = name.group(1)
+    return _Labels(number, labels.provider, patient, received)
 
 
 def _paid(line: TableLine) -> Decimal | None:
@@ -210,7 +257,7 @@ def _service_line(line: TableLine, counter: LineCounter) -> ServiceLine:
         units=_units(line.get(Field.UNITS)),
         where=counter.where(line.page),
         low_confidence=line.uncertain,
-        not_covered=line.money(Field.NOT_COVERED),
+        not_covered=line.money(Field.NOT_COVERED) or line.money(Field.CONTRACTUAL),
     )
 
 
@@ -225,15 +272,25 @@ def _adjustments(line: TableLine, notes: str) -> list[Adjustment]:
         amount = line.money(column)
         if amount:
             found.append(Adjustment(Group.PR, reason, amount))
+    contractual = line.money(Field.CONTRACTUAL)
+    if contractual and contractual > 0:
+        # CARC 45 is the contracted-fee write-off (FACTS.md §3); a column that names itself
+        # "contractual adjustment" states that adjustment.
+        found.append(Adjustment(Group.CO, "45", contractual))
     printed = adjustments_with_amounts(notes)
+    found = [a for a in found if not any(_same(a, p) for p in printed)]
     found.extend(a for a in printed if not _duplicate(a, found))
     bare = [(group, reason) for group, reason, amount in coded_adjustments(notes) if amount is None]
     others = [(group, reason) for group, reason in bare if group is not Group.PR]
     not_covered = line.money(Field.NOT_COVERED)
-    if len(others) == 1 and not printed and not_covered:
+    if len(others) == 1 and not printed and not_covered and not contractual:
         group, reason = others[0]
         found.append(Adjustment(group, reason, not_covered))
     return found
+
+
+def _same(a: Adjustment, b: Adjustment) -> bool:
+    return a.group == b.group and a.reason == b.reason
 
 
 def _duplicate(adjustment: Adjustment, found: Sequence[Adjustment]) -> bool:
@@ -245,6 +302,9 @@ def _owes(line: TableLine, adjustments: Sequence[Adjustment]) -> Decimal | None:
     owes = line.money(Field.OWES)
     if owes is not None:
         return owes
+    share = line.money(Field.COST_SHARE)
+    if share is not None:
+        return share
     if any(line.cells.get(column) for column, _ in _PR_COLUMNS):
         return sum((a.amount for a in adjustments if a.group is Group.PR), Decimal("0"))
     return line.money(Field.BALANCE)
@@ -273,3 +333,13 @@ def _with_legend(rows: Sequence[Row], claims: list[Claim], in_tables: set[int]) 
         notes = tuple((code, legend[code]) for code in dict.fromkeys(used) if code in legend)
         result.append(replace(claim, notes=notes) if notes else claim)
     return result
+
+
+def _with_stated(
+    rows: Sequence[Row],
+    claims: list[Claim],
+    blocks: Sequence[tuple[int, int]],
+    in_tables: set[int],
+) -> list[Claim]:
+    """Adjustments stated in sentences outside the tables go to the claim they follow."""
+    return with_stated_adjustments(rows, claims, [start for start, _ in blocks], in_tables)

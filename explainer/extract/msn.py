@@ -21,6 +21,7 @@ from decimal import Decimal
 from ..model import Adjustment, Claim, Coverage, Document, DocumentKind, Format, Group, ServiceLine
 from ..read.layout import Page, Row, document_rows
 from ..values import MONEY_PATTERN, find_dates, money_from_match
+from .sentences import stated_adjustments
 from .table import (
     Field,
     Header,
@@ -384,4 +385,27 @@ def _notes(
 
 
 def _with_notes(claim: Claim, notes: dict[str, str]) -> Claim:
-    return replace(claim, notes=tuple(notes.items())) if notes else claim
+    if not notes:
+        return claim
+    return _note_adjustments(replace(claim, notes=tuple(notes.items())), notes)
+
+
+def _note_adjustments(claim: Claim, notes: dict[str, str]) -> Claim:
+    """Adjustments a line's notes state in words ("$128.11 of this approved amount has been
+    applied toward your deductible" → PR 1 on that line; a sequestration reduction → CO 253
+    on the claim)."""
+    lines = list(claim.lines)
+    claim_level = list(claim.adjustments)
+    for position, line in enumerate(lines):
+        added = list(line.adjustments)
+        for letter in line.remarks:
+            for stated in stated_adjustments(notes.get(letter, "")):
+                adjustment = stated.adjustment
+                if adjustment.group is Group.PR:
+                    fits = line.allowed is None or adjustment.amount <= line.allowed
+                    if fits and adjustment not in added:
+                        added.append(adjustment)
+                elif adjustment not in claim_level:
+                    claim_level.append(adjustment)
+        lines[position] = replace(line, adjustments=tuple(added))
+    return replace(claim, lines=tuple(lines), adjustments=tuple(claim_level))

@@ -41,6 +41,10 @@ class Field(StrEnum):
     DEDUCTIBLE = "deductible"
     COPAY = "copay"
     COINSURANCE = "coinsurance"
+    COST_SHARE = "cost_share"
+    """'Deduct/Coins', 'Deductible & Copay': the patient's share, its reason not told apart."""
+    CONTRACTUAL = "contractual"
+    """'Contractual adjustment', 'Contract adj', 'Provider write-off': CO 45 by its name."""
     OWES = "owes"
     BALANCE = "balance"
     PAYMENTS = "payments"
@@ -53,7 +57,8 @@ class Field(StrEnum):
 MONEY_FIELDS = frozenset(
     {
         Field.BILLED, Field.NOT_COVERED, Field.ALLOWED, Field.PAID, Field.OTHER_PAID,
-        Field.DEDUCTIBLE, Field.COPAY, Field.COINSURANCE, Field.OWES, Field.BALANCE,
+        Field.DEDUCTIBLE, Field.COPAY, Field.COINSURANCE, Field.COST_SHARE, Field.CONTRACTUAL,
+        Field.OWES, Field.BALANCE,
         Field.PAYMENTS, Field.ADJUSTMENTS, Field.AMOUNT,
     }
 )  # fmt: skip
@@ -80,11 +85,22 @@ _FIELD_PATTERNS: tuple[tuple[Field, str], ...] = (
     ),
     (Field.BALANCE, r"(running |account |new |line |remaining )?balance( due)?"),
     (
+        Field.COST_SHARE,
+        r"(ded|deduct|deductible) ?(and )?(coins|coinsurance|co ?ins|copay|co ?pay|copay coins)"
+        r"|(coins|coinsurance|copay) ?(and )?(ded|deduct|deductible)"
+        r"|(member|patient) cost share|cost shar(e|ing)",
+    ),
+    (
+        Field.CONTRACTUAL,
+        r"contractual( adjustments?| adj| obligations?| write ?offs?)?|contract (adjustments?|adj)"
+        r"|(provider )?write ?offs?",
+    ),
+    (
         Field.NOT_COVERED,
         r"(non|not) covered( charges?)?|noncovered( charges?)?"
         r"|((network|plan|provider|insurance) )?(discount|savings|reductions?)"
         r"|not allowed|disallowed|ineligible|excluded|not payable"
-        r"|write offs?|contractual( adjustments?)?|charges? not covered",
+        r"|charges? not covered",
     ),
     (
         Field.OTHER_PAID,
@@ -150,8 +166,15 @@ _AMOUNT_WORD = re.compile(r"\$|\d\.\d\d\b")
 # "Total", "Totals:", "Claim total", "Total for claim 123", "Total charges" (not "Total knee
 # replacement (27447)", a service).
 _TOTAL = re.compile(
-    r"^\s*(claim |grand |sub ?|page |account )?totals?(\s*:|\s*$|\s+(for|of|this|claim|charges|amounts?"
-    r"|due|billed|paid|services)\b)",
+    r"^\s*((claim|grand|sub|page|account|statement|report|check|payment|provider|patient|member"
+    r"|line|service|visit|remittance|eob)\s*)?totals?(\s*:|\s*$|\s+(for|of|this|claim|charges"
+    r"|amounts?|due|billed|paid|services)\b)",
+    re.IGNORECASE,
+)
+# A total over every claim of the paper, not one claim's: its lines were counted already.
+_GRAND_TOTAL = re.compile(
+    r"^\s*(grand|statement|report|check|payment|provider|page|remittance|eob)\s*totals?\b"
+    r"|^\s*totals?\s+(for|of)\s+(this\s+)?(statement|report|check|payment|page|all)\b",
     re.IGNORECASE,
 )
 _BLANK = frozenset({"", "-", "—", "–", "n/a", "na", "none", "--", "*"})
@@ -206,6 +229,11 @@ class TableLine:
     cells: Mapping[Field, str]
     rows: tuple[Row, ...]
     total: bool = False
+    headings: tuple[Row, ...] = ()
+    """Group rows printed inside the table just above this line (a claim number, a patient,
+    "RECEIPT DATE: …"): a new one starts a new claim for the extractors."""
+    grand_total: bool = False
+    """A total over the whole paper ("Statement totals"), not over one claim."""
 
     @property
     def page(self) -> int:
@@ -480,9 +508,23 @@ class _Reading:
     ranges: Ranges
     lines: list[TableLine] = field(default_factory=list)
     pending: list[Row] = field(default_factory=list)
+    headings: list[Row] = field(default_factory=list)
+    row_date: str = ""
+    """The date printed on its own row above the lines it applies to (CMS MSN layout)."""
 
     def cells(self, rows: Sequence[Row]) -> dict[Field, str]:
         return assign(rows, self.header, self.ranges)
+
+    def add_line(self, rows: Sequence[Row], total: bool = False) -> None:
+        """A new line from these rows, with the date row and group headings above it."""
+        cells = self.cells(rows)
+        if self.row_date and not cells.get(Field.DATE) and not total:
+            cells[Field.DATE] = self.row_date
+        grand = total and _is_grand_total(cells)
+        self.lines.append(
+            TableLine(cells, tuple(rows), total, tuple(self.headings), grand_total=grand)
+        )
+        self.headings.clear()
 
 
 def read_table(
@@ -544,30 +586,129 @@ def _has_amount(cells: Mapping[Field, str]) -> bool:
 def _take_row(rows: Sequence[Row], index: int, reading: _Reading) -> bool:
     """Add rows[index] to the table as a line, total, or wrapped part; False ends the table."""
     row = rows[index]
+    if is_summary_row(row):
+        return False  # an aging box or account summary: feeds totals, never lines
     cells = reading.cells([row])
     total = _is_total(cells)
     if total or _has_amount(cells) or (_text_only(cells) and _starts_line(cells)):
         # A line; a date beside a service opens one even with no amounts (dashes only).
         line_rows = (*reading.pending, row)
         reading.pending.clear()
-        reading.lines.append(TableLine(reading.cells(line_rows), line_rows, total=total))
+        reading.add_line(line_rows, total=total)
         return True
     if not _text_only(cells):
         # Words under an amount column that are not amounts: paragraph text after the table,
         # or a line whose amounts cannot be read; the extractor's warning names it.
         if _looks_like_line(cells):
-            reading.lines.append(TableLine(cells, (row,)))
+            reading.add_line((row,))
             return True
         return False
+    if not reading.pending and date_row(row.text):
+        reading.row_date = date_row(row.text)
+        reading.headings.clear()
+        return True
+    grouping = bool(_GROUP_WORDS.search(row.text))
+    if not reading.pending and grouping and _heading_ahead(rows, index, reading):
+        reading.headings.append(row)
+        return True
     if reading.pending or _wraps_into_next(rows, index, reading):
         reading.pending.append(row)
+        return True
+    if not grouping and _heading_ahead(rows, index, reading):
+        reading.headings.append(row)
         return True
     if reading.lines and not reading.lines[-1].total and _wrapped(reading.lines[-1].rows[-1], row):
         last = reading.lines[-1]
         line_rows = (*last.rows, row)
-        reading.lines[-1] = TableLine(reading.cells(line_rows), line_rows, total=last.total)
+        cells = reading.cells(line_rows)
+        if last.cells.get(Field.DATE) and not cells.get(Field.DATE):
+            cells[Field.DATE] = last.cells[Field.DATE]
+        reading.lines[-1] = TableLine(
+            cells, line_rows, last.total, last.headings, grand_total=last.grand_total
+        )
         return True
     return False
+
+
+# "Jan 14, 2025" or "Dates of service: 03/04/2025 - 03/05/2025" alone on a row: the date of
+# the lines below it (the CMS MSN prints each day of service this way).
+_DATE_ROW_LABEL = re.compile(
+    r"^\s*(dates?\s*(\(s\))?\s*(of\s*service|of\s*visit)?|service\s*dates?|dos|visit\s*date)"
+    r"\s*[:#-]?\s*",
+    re.IGNORECASE,
+)
+
+
+def date_row(text: str) -> str:
+    """The date(s) a row holds when it holds nothing else; '' otherwise."""
+    rest = _DATE_ROW_LABEL.sub("", text.strip(), count=1)
+    found = find_dates(rest)
+    if not found:
+        return ""
+    for _, match in reversed(found):
+        rest = rest[: match.start()] + " " + rest[match.end() :]
+    if re.sub(r"[\s,.;:–—-]|\b(to|thru|through|from)\b", "", rest, flags=re.I):
+        return ""
+    return text.strip()
+
+
+# Aging boxes ("Current | 31-60 | 61-90 | 90+") and account summaries ("Previous balance",
+# "Amount due") are about the account, not a service: a table never reads them as lines.
+_AGING = re.compile(
+    r"\b(0\s*-\s*30|1\s*-\s*30|31\s*-\s*60|61\s*-\s*90|91\s*-\s*120|over\s*(90|120)|90\s*\+|120\s*\+"
+    r"|\+\s*90|>\s*90)\b|\b(current|days)\b.*\b(31|30)\s*[-–]\s*(60|59)",
+    re.IGNORECASE,
+)
+_SUMMARY = re.compile(
+    r"^\s*(account\s*summary|summary\s*of\s*(your\s*)?account|previous\s*balance|prior\s*balance"
+    r"|balance\s*forward|beginning\s*balance|(amount|total|balance)\s*(now\s*)?due\b|please\s*pay"
+    r"|pay\s*this\s*amount|new\s*balance|ending\s*balance|aging\b|account\s*aging)",
+    re.IGNORECASE,
+)
+
+
+def is_summary_row(row: Row) -> bool:
+    """An aging box's header or an account summary's label row."""
+    return bool(_AGING.search(row.text) or _SUMMARY.match(row.text))
+
+
+def _is_grand_total(cells: Mapping[Field, str]) -> bool:
+    for name in (Field.SERVICE, Field.DATE, Field.CODE, Field.OTHER, Field.POSTED, Field.NOTES):
+        text = cells.get(name, "").strip()
+        if text:
+            return bool(_GRAND_TOTAL.match(text))
+    return False
+
+
+def _heading_ahead(rows: Sequence[Row], index: int, reading: _Reading) -> bool:
+    """Is this text-only row a group heading of the lines just below it ("RECEIPT DATE: …",
+    "DOE, JOHN 2502011234")? It is when, within a few rows on this page and without a wide
+    gap, a row with amounts follows, and it is not a wrapped part of the line above."""
+    row = rows[index]
+    if reading.lines and _wrapped(reading.lines[-1].rows[-1], row):
+        return False
+    previous = row
+    for ahead in range(index + 1, min(len(rows), index + 4)):
+        below = rows[ahead]
+        if below.page != row.page or below.top - previous.bottom > TABLE_GAP * below.height:
+            return False
+        if header_at(rows, ahead) is not None or is_summary_row(below):
+            return False
+        cells = reading.cells([below])
+        if _has_amount(cells) and not _is_total(cells):
+            return True
+        if not _text_only(cells):
+            return False
+        previous = below
+    return False
+
+
+_GROUP_WORDS = re.compile(
+    r"\b(receipt\s*date|received|claim\s*(number|no|#|id)|patient\s*(name|id|acct|account)?\s*:"
+    r"|member\s*(name|id)?\s*:|account\s*(number|no|#)|acct|subscriber)"
+    r"|\b\d{8,}\b|(?-i:^[A-Z][A-Z'-]+,\s*[A-Z][A-Z'-]+\b)",
+    re.IGNORECASE,
+)
 
 
 def _starts_line(cells: Mapping[Field, str]) -> bool:

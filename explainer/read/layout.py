@@ -144,9 +144,55 @@ def group_rows(words: Iterable[Word], page: int = 1) -> list[Row]:
             bands.append((word.top, word.bottom, [word]))
     bands.sort(key=lambda band: band[0])
     return [
-        Row(page=page, number=number, words=tuple(sorted(members, key=lambda w: w.x0)))
+        Row(
+            page=page,
+            number=number,
+            words=join_letter_spaced(sorted(members, key=lambda w: w.x0)),
+        )
         for number, (_, _, members) in enumerate(bands, start=1)
     ]
+
+
+# Letter-spaced print ("2 5 0 . 0 0", "T O T A L S"): some payers' PDFs place every glyph
+# on its own with a fixed extra gap, so a reader sees one-letter words. Glyphs closer than
+# this share of the font size to the next, at the row's own letter spacing, are one word.
+LETTER_GAP_MAX = 0.3
+LETTER_GAP_SLACK = 0.06
+
+
+def join_letter_spaced(words: Sequence[Word]) -> tuple[Word, ...]:
+    """Join runs of one-letter words printed at the row's letter spacing into words."""
+    if len(words) < 3:
+        return tuple(words)
+    height = median(word.height for word in words)
+    gaps = [
+        right.x0 - left.x1
+        for left, right in zip(words, words[1:], strict=False)
+        if len(left.text) == 1 and len(right.text) == 1
+        and -0.05 * height <= right.x0 - left.x1 < LETTER_GAP_MAX * height
+    ]
+    if len(gaps) < 2:
+        return tuple(words)
+    limit = median(gaps) + LETTER_GAP_SLACK * height
+    joined: list[Word] = [words[0]]
+    single_run = len(words[0].text) == 1
+    for word in words[1:]:
+        last = joined[-1]
+        gap = word.x0 - last.x1
+        if gap <= limit and (single_run or len(word.text) == 1) and gap < LETTER_GAP_MAX * height:
+            joined[-1] = Word(
+                last.text + word.text,
+                last.x0,
+                word.x1,
+                min(last.top, word.top),
+                max(last.bottom, word.bottom),
+                min(last.confidence, word.confidence),
+            )
+            single_run = single_run and len(word.text) == 1
+        else:
+            joined.append(word)
+            single_run = len(word.text) == 1
+    return tuple(joined)
 
 
 def split_cells(words: Sequence[Word], gap: float | None = None) -> list[Cell]:

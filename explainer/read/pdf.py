@@ -47,6 +47,10 @@ NO_TEXT = (
     "of your notice or bill."
 )
 
+# The gap, as a share of the font size, that separates two words: a space is 0.25-0.33 em in
+# common fonts, kerning inside a word rarely reaches 0.1 em.
+WORD_GAP_RATIO = 0.15
+
 # Page.problem values.
 UNREADABLE = "unreadable"
 NO_TEXT_LAYER = "no_text"
@@ -136,7 +140,12 @@ def _page_words(page: Any, number: int, text_length: int) -> Page:
         problem = NO_TEXT_LAYER if text_length == 0 else UNREADABLE
         return Page(number, width, height, (), problem=problem)
     try:
-        raw_words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
+        # A tolerance in proportion to the font size, not pdfplumber's fixed 3 pt: some
+        # payers' PDFs carry no space characters at all, only gaps of about a quarter em,
+        # which a fixed 3 pt joins into one long "word" at small sizes (issue 13).
+        raw_words = page.extract_words(
+            keep_blank_chars=False, use_text_flow=False, x_tolerance_ratio=WORD_GAP_RATIO
+        )
     except Exception:  # same reason as in _read_words: one bad page must not sink the rest
         return Page(number, width, height, (), problem=UNREADABLE)
     finally:

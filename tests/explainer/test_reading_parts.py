@@ -1,0 +1,105 @@
+"""The small parts of general reading: letter-spaced glyphs, date rows, sentences that state
+adjustments, and the self-check that refuses to trust a table that fails its own totals."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from explainer.extract.selfcheck import self_check
+from explainer.extract.sentences import stated_adjustments
+from explainer.extract.table import date_row, is_summary_row
+from explainer.model import Adjustment, Claim, Group, ServiceLine
+from explainer.read.layout import Row, Word, join_letter_spaced
+
+
+def _glyphs(text: str, x: float, gap: float, size: float = 8.0) -> list[Word]:
+    words, width = [], size * 0.6
+    for char in text:
+        words.append(Word(char, x, x + width, 100, 100 + size))
+        x += width + gap
+    return words
+
+
+def test_letter_spaced_glyphs_join_into_words_but_words_stay_apart() -> None:
+    words = _glyphs("250.00", 10, 1.5) + _glyphs("TOTALS", 80, 1.5)
+    assert [w.text for w in join_letter_spaced(words)] == ["250.00", "TOTALS"]
+
+
+def test_ordinary_words_are_left_alone() -> None:
+    words = [Word("Office", 10, 34, 100, 108), Word("visit", 36, 54, 100, 108),
+             Word("A", 200, 205, 100, 108)]  # fmt: skip
+    assert join_letter_spaced(words) == tuple(words)
+
+
+@pytest.mark.parametrize(
+    ("text", "is_date_row"),
+    [
+        ("Jan 14, 2025", True),
+        ("Dates of service: 03/04/2025 - 03/05/2025", True),
+        ("03/04/2025 to 03/06/2025", True),
+        ("RECEIPT DATE: 02/03/2025", False),
+        ("Office visit 03/04/2025", False),
+        ("Alpine Family Medicine", False),
+    ],
+)
+def test_a_date_row_holds_a_date_and_nothing_else(text: str, is_date_row: bool) -> None:
+    assert bool(date_row(text)) is is_date_row
+
+
+@pytest.mark.parametrize(
+    ("text", "summary"),
+    [
+        ("Current 31-60 61-90 90+ Amount Due", True),
+        ("0-30 days 31-60 days Over 90 days", True),
+        ("Previous balance $0.00", True),
+        ("Amount due $21.60", True),
+        ("03/04/2025 Office visit 99214 $150.00", False),
+    ],
+)
+def test_aging_boxes_and_summaries_are_told_from_lines(text: str, summary: bool) -> None:
+    row = Row(1, 1, tuple(Word(w, 10 * i, 10 * i + 8, 0, 8) for i, w in enumerate(text.split())))
+    assert is_summary_row(row) is summary
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A REDUCTION IN PAYMENT OF $2.31 HAS BEEN APPLIED DUE TO SEQUESTRATION",
+         [Adjustment(Group.CO, "253", Decimal("2.31"))]),
+        ("AREDUCTIONINPAYMENTOF$2.31HASBEENAPPLIEDDUETOSEQUESTRATION",
+         [Adjustment(Group.CO, "253", Decimal("2.31"))]),
+        ("Sequestration reduction of $1.60 was taken from this payment.",
+         [Adjustment(Group.CO, "253", Decimal("1.60"))]),
+        ("$131.11 of this approved amount has been applied toward your deductible.",
+         [Adjustment(Group.PR, "1", Decimal("131.11"))]),
+        ("You have met $257.00 of your $257.00 Part B deductible for 2025.", []),
+        ("Medicare paid $72.16 to the provider.", []),
+    ],
+)
+def test_sentences_state_adjustments_only_when_unambiguous(
+    text: str, expected: list[Adjustment]
+) -> None:
+    assert [s.adjustment for s in stated_adjustments(text)] == expected
+
+
+def _line(billed: str, paid: str) -> ServiceLine:
+    return ServiceLine(billed=Decimal(billed), paid=Decimal(paid), where="page 2, line 1")
+
+
+def test_a_claim_that_adds_up_to_its_total_is_trusted() -> None:
+    claim = Claim(lines=(_line("100.00", "80.00"), _line("50.00", "40.00")),
+                  billed=Decimal("150.00"), paid=Decimal("120.00"), where="page 2")  # fmt: skip
+    [checked], warnings = self_check([claim])
+    assert not warnings
+    assert not any(line.low_confidence for line in checked.lines)
+
+
+def test_a_claim_that_fails_its_total_is_named_and_its_lines_doubted() -> None:
+    claim = Claim(lines=(_line("100.00", "80.00"), _line("50.00", "40.00")),
+                  billed=Decimal("150.00"), paid=Decimal("112.00"), where="page 2")  # fmt: skip
+    [checked], warnings = self_check([claim])
+    assert all(line.low_confidence for line in checked.lines)
+    [warning] = warnings
+    assert "page 2" in warning and "$120.00" in warning and "$112.00" in warning
