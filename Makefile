@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: install translations messages system-deps run test lint bench check-content clean
+.PHONY: install translations messages system-deps run test lint bench accuracy check-content clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -45,6 +45,12 @@ test: install system-deps lint
 
 bench: install system-deps
 	$(PY) bench/run.py
+
+# Reading accuracy on the layout zoo (tests/zoo/, built into build/zoo when its generator
+# changed): F1 for lines, adjustments and findings and false alerts, per family.
+# ACCURACY_ARGS="--no-photos" for a quick run; "--details FAMILY" for one family's misses.
+accuracy: install
+	$(PY) bench/accuracy.py $(ACCURACY_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
