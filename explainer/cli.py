@@ -59,6 +59,7 @@ def _explanation(args: argparse.Namespace) -> Explanation:
         raise ExplainerError("Give at least one file: --notice FILE, --bill FILE, or FILE.")
     answers = Answers(
         qmb=args.qmb,
+        medicaid=args.medicaid,
         coverage=Coverage(args.coverage) if args.coverage else None,
         notice_received=args.received,
         lang=args.lang,
@@ -148,6 +149,11 @@ def _paper_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--qmb", action="store_true", help="the patient is a Qualified Medicare Beneficiary (QMB)"
+    )
+    parser.add_argument(
+        "--medicaid",
+        action="store_true",
+        help="the patient has full Medicaid (not QMB: protection depends on the state)",
     )
     parser.add_argument("--coverage", choices=USER_COVERAGES, help="the patient's coverage")
     parser.add_argument(

@@ -34,7 +34,7 @@ def explain(documents: Sequence[Document], answers: Answers | None = None) -> Ex
         documents=bundle.documents,
         findings=tuple(findings),
         codes=explain_codes(bundle.documents, content, answers.lang),
-        totals=compute_totals(bundle.documents),
+        totals=compute_totals(bundle, findings),
         answers=answers,
     )
 

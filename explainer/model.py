@@ -222,6 +222,8 @@ class Answers:
 
     qmb: bool = False
     coverage: Coverage | None = None
+    medicaid: bool = False
+    """Full Medicaid: a different question from QMB; its protection depends on the state."""
     notice_received: date | None = None
     today: date | None = None
     lang: str = "en"

@@ -39,6 +39,7 @@ def explain() -> ResponseReturnValue:
     )
     answers = make_answers(
         qmb=parse_bool(form.get("qmb"), "qmb"),
+        medicaid=parse_bool(form.get("medicaid"), "medicaid"),
         coverage=parse_coverage(form.get("coverage")),
         notice_received=parse_day(form.get("notice_received"), "notice_received"),
         lang=lang,

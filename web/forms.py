@@ -61,9 +61,13 @@ class ExplainForm(FlaskForm):
         validators=[Optional(), Length(max=MAX_TYPED_CHARS)],
     )
     qmb = RadioField(
-        lazy_gettext(
-            "Do you have QMB (the Qualified Medicare Beneficiary program) or full Medicaid?"
-        ),
+        lazy_gettext("Do you have QMB (the Qualified Medicare Beneficiary program)?"),
+        choices=QMB_CHOICES,
+        default="unsure",
+    )
+    # A separate question: full Medicaid is not QMB, its protection depends on the state.
+    medicaid = RadioField(
+        lazy_gettext("Do you have full Medicaid?"),
         choices=QMB_CHOICES,
         default="unsure",
     )

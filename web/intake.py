@@ -138,7 +138,17 @@ def parse_day(value: str | None, field: str) -> date | None:
 
 
 def make_answers(
-    qmb: bool, coverage: Coverage | None, notice_received: date | None, lang: str
+    qmb: bool,
+    coverage: Coverage | None,
+    notice_received: date | None,
+    lang: str,
+    medicaid: bool = False,
 ) -> Answers:
     """The user's answers as the engine wants them."""
-    return Answers(qmb=qmb, coverage=coverage, notice_received=notice_received, lang=lang)
+    return Answers(
+        qmb=qmb,
+        medicaid=medicaid,
+        coverage=coverage,
+        notice_received=notice_received,
+        lang=lang,
+    )

@@ -83,6 +83,13 @@ def _explain_request() -> dict[str, Any]:
                             "default": "false",
                             "description": "The patient is a Qualified Medicare Beneficiary.",
                         },
+                        "medicaid": {
+                            "type": "string",
+                            "enum": ["true", "false", "1", "0", "yes", "no", "on", "off"],
+                            "default": "false",
+                            "description": "The patient has full Medicaid (not QMB): protection "
+                            "from Medicare cost sharing then depends on the state.",
+                        },
                         "coverage": {
                             "type": "string",
                             "enum": [

@@ -19,7 +19,7 @@ from .intake import BadInput, gather_uploads, make_answers
 from .language import current_lang
 from .letters import letter_offers, letter_words
 from .remittance import remittance_view
-from .view import CodeIndex, has_warnings, template_helpers
+from .view import CodeIndex, has_notice, has_warnings, template_helpers, unchecked_rows
 
 bp = Blueprint("pages", __name__)
 
@@ -70,6 +70,7 @@ def explain() -> ResponseReturnValue:
         )
         answers = make_answers(
             qmb=form.qmb.data == "yes",
+            medicaid=form.medicaid.data == "yes",
             coverage=Coverage(form.coverage.data) if form.coverage.data else None,
             notice_received=form.notice_received.data,
             lang=form.lang.data or current_lang(),
@@ -96,6 +97,8 @@ def results_page(explanation: Explanation) -> ResponseReturnValue:
         codes=codes,
         content_lang=lang,
         has_warnings=has_warnings(explanation),
+        has_notice=has_notice(explanation),
+        unchecked_rows=unchecked_rows(explanation),
         letters=letter_offers(explanation, content_library()),
         letter_words=letter_words(lang),
         remittance=remittance_view(explanation, codes),

@@ -12,7 +12,7 @@ from flask_babel import gettext, lazy_gettext
 from explainer import CodeExplanation, Explanation
 from explainer.codes import explain_code, remark_system
 from explainer.content import Library
-from explainer.model import CodeSystem
+from explainer.model import CodeSystem, Document, UncheckedRow
 from explainer.values import display_date
 
 from .language import current_lang, words_in
@@ -186,6 +186,16 @@ class CodeIndex:
     def procedure(self, code: str) -> CodeExplanation:
         """A CPT/HCPCS code as our lay category."""
         return self.get(CodeSystem.PROCEDURE.value, code)
+
+
+def has_notice(explanation: Explanation) -> bool:
+    """Was any notice (MSN, EOB, 835) given, or only bills?"""
+    return any(document.is_notice for document in explanation.documents)
+
+
+def unchecked_rows(explanation: Explanation) -> list[tuple[Document, UncheckedRow]]:
+    """Rows holding money the readers could neither read nor account for, with their paper."""
+    return [(document, row) for document in explanation.documents for row in document.unchecked]
 
 
 def has_warnings(explanation: Explanation) -> bool:

@@ -3,6 +3,7 @@ module, run in order by the pipeline (STYLE.md: structlog-style processors)."""
 
 from __future__ import annotations
 
+from .answers import check_medicaid_answer
 from .base import Bundle, Check
 from .billing import (
     check_bill_against_notice,
@@ -35,6 +36,7 @@ ALL_CHECKS: list[Check] = [
     check_payment_total,
     check_appeal_deadline,
     check_unknown_codes,
+    check_medicaid_answer,
 ]
 
 __all__ = ["ALL_CHECKS", "Bundle", "Check"]

@@ -84,6 +84,19 @@ def _evidence_pair(
     return (evidence(pair.bill, lang_asks), evidence(pair.notice, lang_owes))
 
 
+def _contractual_steps(
+    bundle: Bundle, coverage: Coverage, qmb: bool, owed: Decimal
+) -> dict[str, str]:
+    """What to pay and whom to call: never 'you can pay' to a QMB (the bottom line says $0),
+    never 1-800-MEDICARE on a commercial or Medicaid paper."""
+    rule = "contractual-billed-to-patient"
+    medicare = coverage in MEDICARE_COVERAGES
+    return {
+        "pay_note": text_part(bundle, rule, "pay_qmb" if qmb else "pay_owed", owed=owed),
+        "escalate": text_part(bundle, rule, "escalate_medicare" if medicare else "escalate_plan"),
+    }
+
+
 def _compare(bundle: Bundle, pair: Pair) -> Iterator[Finding]:
     asked = pair.bill.line.patient_owes
     owed = may_owe(pair.notice.line)
@@ -93,7 +106,8 @@ def _compare(bundle: Bundle, pair: Pair) -> Iterator[Finding]:
     notice_name = document_name(bundle, pair.notice.document)
     proof = _evidence_pair(bundle, pair, asked, owed)
     coverage = bundle.coverage_of(pair.notice.document)
-    if bundle.is_qmb(pair.notice) and coverage in MEDICARE_COVERAGES and owed > 0:
+    qmb = bundle.is_qmb(pair.notice) and coverage in MEDICARE_COVERAGES
+    if qmb and owed > 0:
         yield make_finding(
             bundle,
             "qmb-billed",
@@ -116,6 +130,7 @@ def _compare(bundle: Bundle, pair: Pair) -> Iterator[Finding]:
         "owed": owed,
         "notice": notice_name,
     }
+    fields.update(_contractual_steps(bundle, coverage, qmb and owed > 0, owed))
     co_code = (
         None
         if pair.notice.claim.assigned is False and coverage is Coverage.ORIGINAL_MEDICARE

@@ -26,9 +26,19 @@ LABELS: dict[str, dict[Any, str]] = {
         Severity.WARNING: "CHECK THIS",
         Severity.INFO: "GOOD TO KNOW",
         "none": "No problems found. Every line we could read agrees with your notice.",
+        "none_notice": "No problems found on your notice.",
+        "none_bill": "No problems found on your bill, as far as a bill alone can show.",
+        "bill_alone": (
+            "You gave us a bill without a notice. We checked what a bill alone shows: its codes,"
+            " CO and QMB amounts on it, charges listed twice, and its sums. A notice from"
+            " Medicare or your plan (an MSN or EOB) says what you may owe for each service."
+            " Add it, and we can check every line of the bill against it."
+        ),
+        "unchecked": "We could not check everything. These rows hold money we could not read:",
+        "no_may_owe": "We have no notice that says what you may owe.",
         "flags": "What we found",
         "bottom": "The bottom line",
-        "may_owe": "Your notices say you may owe at most",
+        "may_owe": "You may owe at most",
         "asks": "Your bills ask",
         "documents": "Your papers, line by line",
         "codes": "Codes on your papers",
@@ -51,9 +61,19 @@ LABELS: dict[str, dict[Any, str]] = {
         Severity.WARNING: "REVISE ESTO",
         Severity.INFO: "BUENO SABER",
         "none": "No encontramos problemas. Cada línea que pudimos leer coincide con su aviso.",
+        "none_notice": "No encontramos problemas en su aviso.",
+        "none_bill": "No encontramos problemas en su factura, hasta donde una factura sola lo muestra.",
+        "bill_alone": (
+            "Nos dio una factura sin aviso. Revisamos lo que una factura sola muestra: sus"
+            " códigos, cantidades CO y QMB, cargos repetidos y sus sumas. Un aviso de Medicare o"
+            " de su plan (un MSN o EOB) dice lo que usted puede deber por cada servicio."
+            " Agréguelo y podremos revisar cada línea de la factura con él."
+        ),
+        "unchecked": "No pudimos revisar todo. Estas filas tienen dinero que no pudimos leer:",
+        "no_may_owe": "No tenemos un aviso que diga lo que usted puede deber.",
         "flags": "Lo que encontramos",
         "bottom": "En resumen",
-        "may_owe": "Sus avisos dicen que puede deber como máximo",
+        "may_owe": "Usted puede deber como máximo",
         "asks": "Sus facturas piden",
         "documents": "Sus papeles, línea por línea",
         "codes": "Códigos en sus papeles",
@@ -75,7 +95,9 @@ LABELS: dict[str, dict[Any, str]] = {
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
-    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
+    return textwrap.fill(
+        text, WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+    )
 
 
 def _finding(finding: Finding, words: dict[Any, str]) -> list[str]:
@@ -164,23 +186,63 @@ def _code(code: CodeExplanation, lang: str) -> list[str]:
     return out
 
 
+def headline(explanation: Explanation, lang: str) -> list[str]:
+    """What the top of the page says when there is no red flag, or what was left unchecked.
+
+    "No problems found" only when every row holding money was read or accounted for, and
+    never "agrees with your notice" without a notice (issue 15).
+    """
+    words = LABELS[lang]
+    out: list[str] = []
+    unchecked = [
+        (document.source, row) for document in explanation.documents for row in document.unchecked
+    ]
+    if unchecked:
+        out.append(words["unchecked"])
+        out.extend(f"- {source}, {row.where}: {row.text}" for source, row in unchecked)
+    elif not explanation.findings:
+        has_notice = any(document.is_notice for document in explanation.documents)
+        has_bill = any(not document.is_notice for document in explanation.documents)
+        if has_notice and has_bill:
+            out.append(words["none"])
+        else:
+            out.append(words["none_notice"] if has_notice else words["none_bill"])
+    if not any(document.is_notice for document in explanation.documents):
+        out.append(words["bill_alone"])
+    return out
+
+
+def bottom_line(explanation: Explanation, lang: str) -> list[str]:
+    """The engine's one bottom line (explainer/totals.py) and why: shown, never recomputed."""
+    words = LABELS[lang]
+    totals = explanation.totals
+    if totals.may_owe_at_most is None and totals.bill_asks is None and not totals.why:
+        return []
+    out = [words["bottom"].upper()]
+    if totals.may_owe_at_most is not None:
+        out.append(f"  {words['may_owe']}: {display_money(totals.may_owe_at_most)}")
+    elif totals.bill_asks is not None:
+        out.append(_wrap(words["no_may_owe"]))
+    if totals.bill_asks is not None:
+        out.append(f"  {words['asks']}: {display_money(totals.bill_asks)}")
+    out.extend(_wrap(f"- {sentence}", "    ") for sentence in totals.why)
+    return out
+
+
 def render_text(explanation: Explanation, library: Library) -> str:
     """The explanation as the CLI prints it."""
     lang = explanation.answers.lang if explanation.answers.lang in LABELS else "en"
     words = LABELS[lang]
     out: list[str] = [words["flags"].upper(), ""]
-    if not explanation.findings:
-        out.append(_wrap(words["none"], ""))
+    out.extend(_wrap(line, "") for line in headline(explanation, lang))
+    if out[-1] != "":
+        out.append("")
     for finding in explanation.findings:
         out.extend(_finding(finding, words))
         out.append("")
-    totals = explanation.totals
-    if totals.may_owe_at_most is not None or totals.bill_asks is not None:
-        out += ["", words["bottom"].upper()]
-        if totals.may_owe_at_most is not None:
-            out.append(f"  {words['may_owe']}: {display_money(totals.may_owe_at_most)}")
-        if totals.bill_asks is not None:
-            out.append(f"  {words['asks']}: {display_money(totals.bill_asks)}")
+    bottom = bottom_line(explanation, lang)
+    if bottom:
+        out += ["", *bottom]
     out += ["", words["documents"].upper()]
     for document in explanation.documents:
         out.extend(_document(library, document, lang))
