@@ -38,3 +38,10 @@ def expected_cut(rate: Decimal, paid: Decimal, cut: Decimal) -> Decimal:
 
 
 TOLERANCE = Decimal("0.01")
+
+
+def cut_implied_by_payment(rate: Decimal, paid: Decimal) -> Decimal:
+    """The cut behind a payment already reduced by it: paid × rate / (1 − rate) (RULES.md
+    contractual-billed-to-patient, for claims downloads that print no may-owe). Medicare paid
+    (1 − rate) of its payment before the cut, so the cut is rate / (1 − rate) of what it paid."""
+    return cents(paid * rate / (1 - rate))

@@ -9,7 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from ..matching import Located, Pair
-from ..model import Coverage, Evidence, Finding, Group, Severity
+from ..model import Coverage, DocumentKind, Evidence, Finding, Group, Severity
+from ..sequestration import cut_implied_by_payment, rate_on
 from ..values import cents, display_date
 from .base import (
     Bundle,
@@ -47,13 +48,45 @@ def _co_amount_matching(notice: Located, excess: Decimal) -> str | None:
     return None
 
 
+def download_cut(bundle: Bundle, notice: Located) -> Decimal | None:
+    """On a claims download that prints no may-owe: paid × r / (1 − r) at the rate for the
+    date of service, on an Original Medicare line paid to the provider (RULES.md)."""
+    line = notice.line
+    if (
+        notice.document.kind is not DocumentKind.CLAIMS_DOWNLOAD
+        or may_owe(line) is not None
+        or not bundle.is_original_medicare(notice.document)
+        or notice.claim.assigned is not True
+        or not line.paid
+        or line.paid < 0
+    ):
+        return None
+    rate = rate_on(bundle.library.sequestration, line.date_through or line.date_of_service)
+    return cut_implied_by_payment(rate, line.paid) if rate else None
+
+
+def notice_may_owe(bundle: Bundle, notice: Located) -> Decimal | None:
+    """What the notice line leaves the patient: printed, else on a claims download that
+    prints none, approved − paid − the cut implied by the payment (deductible + coinsurance)."""
+    owed = may_owe(notice.line)
+    if owed is not None:
+        return owed
+    cut = download_cut(bundle, notice)
+    if cut is None or notice.line.allowed is None or notice.line.paid is None:
+        return None
+    left = notice.line.allowed - notice.line.paid - cut
+    return left if left >= 0 else None
+
+
 def implied_sequestration(bundle: Bundle, notice: Located) -> Decimal | None:
     """Approved − paid − may-owe on an assigned Original Medicare line (RULES.md)."""
     line = notice.line
     if not bundle.is_original_medicare(notice.document) or notice.claim.assigned is False:
         return None
     owed = may_owe(line)
-    if line.allowed is None or line.paid is None or owed is None or not line.paid:
+    if owed is None:
+        return download_cut(bundle, notice)
+    if line.allowed is None or line.paid is None or not line.paid:
         return None
     implied = line.allowed - line.paid - owed
     return implied if implied >= CENT else None
@@ -99,7 +132,7 @@ def _contractual_steps(
 
 def _compare(bundle: Bundle, pair: Pair) -> Iterator[Finding]:
     asked = pair.bill.line.patient_owes
-    owed = may_owe(pair.notice.line)
+    owed = notice_may_owe(bundle, pair.notice)
     if asked is None or owed is None or asked <= 0:
         return
     service = describe_service(bundle, pair.bill.line)
@@ -131,6 +164,8 @@ def _compare(bundle: Bundle, pair: Pair) -> Iterator[Finding]:
         "notice": notice_name,
     }
     fields.update(_contractual_steps(bundle, coverage, qmb and owed > 0, owed))
+    if pair.notice.line.low_confidence:
+        fields["severity"] = Severity.INFO  # rests on a row we are unsure of (RULES.md)
     co_code = (
         None
         if pair.notice.claim.assigned is False and coverage is Coverage.ORIGINAL_MEDICARE

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from ..matching import Located, located_lines
-from ..model import Claim, Document, Evidence, Finding
+from ..model import Claim, Document, DocumentKind, Evidence, Finding
 from .base import Bundle, describe_service, evidence, make_finding
 
 ServiceKey = tuple[date | None, str | None, Decimal | None]
@@ -41,14 +41,24 @@ def check_duplicate_lines(bundle: Bundle) -> Iterator[Finding]:
             )
 
 
+def _download_key(document: Document, claim: Claim) -> tuple[object, ...]:
+    """Claims downloads reuse one claim number for different visits (a 2025 Medicare.gov
+    export, CARIN examples): there the same claim twice means the same dates and amounts."""
+    if document.kind is not DocumentKind.CLAIMS_DOWNLOAD:
+        return ()
+    return (claim.date_from, claim.date_through, claim.billed, claim.paid)
+
+
 def check_duplicate_claims(bundle: Bundle) -> Iterator[Finding]:
     """The same claim number twice among the notices (a reversal and its correction are not)."""
-    claims: dict[tuple[str, str], list[tuple[Document, Claim]]] = defaultdict(list)
+    claims: dict[tuple[object, ...], list[tuple[Document, Claim]]] = defaultdict(list)
     for document in bundle.notices:
         for claim in document.claims:
             if claim.claim_number and claim.status != "22":
-                claims[(document.payer or "", claim.claim_number)].append((document, claim))
-    for (_, number), copies in claims.items():
+                key = (document.payer or "", claim.claim_number, *_download_key(document, claim))
+                claims[key].append((document, claim))
+    for key, copies in claims.items():
+        number = str(key[1])
         if len(copies) < 2:
             continue
         yield make_finding(

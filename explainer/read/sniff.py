@@ -11,6 +11,10 @@ _X12_START = re.compile(rb"^\s*(ISA.|ST.835.|BPR.|GS.HP.)", re.IGNORECASE)
 # segment, and the control characters 0x1C-0x1F (element 0x1D, segment 0x1E) some payers use.
 _X12_SEGMENTS = re.compile(rb"(?:^|[~\n'\x1c-\x1f])[ \t\r]*(CLP|SVC|BPR|TRN)[*|^:\x1c-\x1f]")
 
+_FHIR_HINT = re.compile(rb'"resourceType"\s*:')
+"""JSON (or NDJSON) naming a FHIR resource type: an EOB, a Bundle of them, an export."""
+_PHI_BANNER = re.compile(rb"(?:my)?medicare\.gov(?:/my)?\s+PERSONAL\s+HEALTH\s+INFORMATION", re.I)
+
 IMAGE_MAGIC = (
     b"\xff\xd8\xff",  # JPEG
     b"\x89PNG\r\n\x1a\n",
@@ -35,7 +39,7 @@ def is_heic(data: bytes) -> bool:
 
 
 def sniff_format(data: bytes) -> Format:
-    """PDF, image, X12 835, or (by default) typed text."""
+    """PDF, image, X12 835, FHIR JSON, or (by default) typed text."""
     head = data[:2048].lstrip(b"\xef\xbb\xbf")
     if b"%PDF-" in data[:1024]:
         return Format.PDF
@@ -52,4 +56,12 @@ def sniff_format(data: bytes) -> Format:
     sample = data[:65536]
     if len(_X12_SEGMENTS.findall(sample)) >= 2 and b"CLP" in sample:
         return Format.X12
+    if head.lstrip()[:1] in (b"{", b"[") and _FHIR_HINT.search(sample):
+        return Format.FHIR
     return Format.TEXT
+
+
+def is_claims_text_download(data: bytes) -> bool:
+    """The Medicare.gov text download: 'Medicare.gov/my PERSONAL HEALTH INFORMATION' (2025)
+    or 'MYMEDICARE.GOV PERSONAL HEALTH INFORMATION' (the older Blue Button file)."""
+    return bool(_PHI_BANNER.search(data[:4096]))

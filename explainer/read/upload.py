@@ -9,7 +9,7 @@ from enum import StrEnum
 from ..errors import LimitExceeded, UnreadableDocument, UnsupportedDocument
 from ..model import Document, Format
 from .preflight import check_pdf, check_picture_file
-from .sniff import sniff_format
+from .sniff import is_claims_text_download, sniff_format
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_TEXT_CHARS = 2_000_000
@@ -32,14 +32,18 @@ class Upload:
     role: Role = Role.AUTO
 
 
-def read_upload(upload: Upload) -> list[Document]:
-    """Read one upload into one or more Documents (an 835 may hold several payments)."""
-    if len(upload.data) > MAX_UPLOAD_BYTES:
+def read_upload(upload: Upload, max_bytes: int | None = MAX_UPLOAD_BYTES) -> list[Document]:
+    """Read one upload into one or more Documents (an 835 may hold several payments).
+
+    `max_bytes` is the size cap of the caller's profile (explainer/limits.py): the web's
+    20 MB, or the command line's for the user's own files; None reads any size.
+    """
+    if max_bytes is not None and len(upload.data) > max_bytes:
         raise LimitExceeded(
-            f"“{upload.name}” is too big. We read files up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
+            f"“{upload.name}” is too big. We read files up to {max_bytes // (1024 * 1024)} MB.",
             source=upload.name,
         )
-    if not upload.data.strip():
+    if not upload.data or upload.data.isspace():  # isspace(): no copy of a 60 MB file
         raise UnreadableDocument(
             f"“{upload.name}” is empty. Please choose the file again, or type the lines instead.",
             source=upload.name,
@@ -59,6 +63,14 @@ def read_upload(upload: Upload) -> list[Document]:
 
         check_picture_file(upload.data, upload.name)  # pixels from the header, before decoding
         return [extract_image(upload.data, upload.name, upload.role)]
+    if kind is Format.FHIR:
+        from ..extract.fhir import extract_fhir
+
+        return [extract_fhir(upload.data, upload.name)]
+    if is_claims_text_download(upload.data):
+        from ..extract.bluebutton_text import extract_claims_text
+
+        return [extract_claims_text(_decode_text(upload), upload.name)]
     from ..extract.typed import extract_typed
 
     return [extract_typed(_decode_text(upload), upload.name, upload.role)]
