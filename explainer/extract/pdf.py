@@ -16,6 +16,7 @@ from ..model import Document, DocumentKind, Format
 from ..read.layout import Page, document_rows
 from ..read.pdf import NO_TEXT, NO_TEXT_LAYER, UNREADABLE, read_pdf
 from ..read.upload import Role
+from .accounting import unchecked_rows
 from .eob import extract_eob
 from .msn import extract_msn
 from .statement import extract_statement
@@ -95,6 +96,7 @@ def extract_pages(pages: Sequence[Page], source: str, role: Role, format: Format
     if kind is None:
         raise UnsupportedDocument(NOT_A_BILLING_PAPER, source=source)
     document = _EXTRACTORS[kind](pages, source, format)
+    document = replace(document, unchecked=unchecked_rows(pages, document))
     warnings = [*_page_warnings(pages), *document.warnings]
     if not document.lines:
         warnings.append(

@@ -103,3 +103,32 @@ def test_a_claim_that_fails_its_total_is_named_and_its_lines_doubted() -> None:
     assert all(line.low_confidence for line in checked.lines)
     [warning] = warnings
     assert "page 2" in warning and "$120.00" in warning and "$112.00" in warning
+
+
+def _page_of(*rows: tuple[float, list[tuple[float, str]]]):
+    from explainer.read.layout import Page
+
+    words = []
+    for top, cells in rows:
+        for x, text in cells:
+            for k, part in enumerate(text.split()):
+                words.append(Word(part, x + 30 * k, x + 30 * k + 25, top, top + 8))
+    return Page(1, 612, 792, tuple(words))
+
+
+def test_a_row_with_money_that_no_table_took_is_named_as_unchecked() -> None:
+    from explainer.extract.accounting import unchecked_rows
+    from explainer.model import Document, DocumentKind, Format
+
+    page = _page_of(
+        (100, [(40, "Service"), (200, "Billed"), (300, "Allowed"), (400, "Paid")]),
+        (112, [(40, "99213"), (200, "$150.00"), (300, "$92.04"), (400, "$72.16")]),
+        (200, [(40, "We could not process part of this claim today.")]),
+        (300, [(40, "03/05/2025"), (120, "80053"), (200, "$45.00"), (300, "$12.00")]),
+        (320, [(40, "You have met $257.00 of your $257.00 deductible for this year.")]),
+    )
+    read = ServiceLine(billed=Decimal("150.00"), allowed=Decimal("92.04"), paid=Decimal("72.16"))
+    document = Document("eob.pdf", DocumentKind.EOB, Format.PDF, claims=(Claim(lines=(read,)),))
+    [row] = unchecked_rows([page], document)
+    assert row.where == "page 1, row 4"
+    assert "$45.00" in row.text
