@@ -27,7 +27,17 @@ from ..model import (
     StatementTotals,
 )
 from ..read.upload import Role
-from ..values import DATE_PATTERN, MONEY_PATTERN, date_from_match, display_money, money_from_match
+from ..values import (
+    ADDRESS_LINE,
+    DATE_PATTERN,
+    MONEY_PATTERN,
+    ZIP_CODE,
+    date_from_match,
+    display_money,
+    money_from_match,
+)
+from .ledger import LedgerRow, read_ledger, with_provider
+from .table import Field, coded_adjustments
 
 # --- what the words on a line mean -------------------------------------------------------
 
@@ -115,7 +125,9 @@ GROUP_REASON = re.compile(
 BARE_CARC = re.compile(r"\bCARC\s*#?\s*(?P<reason>[A-Z]?\d{1,3})\b", re.IGNORECASE)
 REMARK = re.compile(r"(?<![A-Za-z0-9])(?P<code>MA\d{2,3}|M\d{1,3}|N\d{1,3})(?![A-Za-z0-9])")
 PROCEDURE = re.compile(
-    r"(?<![\w$.,])\(?(?P<code>\d{4}[0-9A-Z]|[A-V]\d{4})(?:[-\s](?P<mods>[A-Z0-9]{2}(?:[-\s][A-Z0-9]{2})*)(?![\w.]))?\)?(?![\w.,]\d|\w)",
+    # A group code after the procedure ('99214 CO-45 -50.00') is not a modifier.
+    r"(?<![\w$.,])\(?(?P<code>\d{4}[0-9A-Z]|[A-V]\d{4})(?:[-\s](?!(?:CO|PR|OA|PI|CR)[-\s]?\d)"
+    r"(?P<mods>[A-Z0-9]{2}(?:[-\s][A-Z0-9]{2})*)(?![\w.]))?\)?(?![\w.,]\d|\w)",
 )
 SEGMENT = re.compile(r"^\s*(?P<id>CAS|SVC|DTM|AMT|LQ|CLP|NM1|MOA|MIA)(?P<sep>[*|^])", re.IGNORECASE)
 
@@ -263,6 +275,8 @@ def read_line(text: str) -> _LineReading:
     """Everything a free-text line says: dates, code, labelled amounts, adjustment codes."""
     masked = _Masked(text)
     reading = _LineReading(denied=bool(DENIED.search(text)))
+    for _ in masked.take(ZIP_CODE):
+        pass  # a state and ZIP ('OH 45990') are an address: never a code or an amount
     for match in masked.take(DATE_PATTERN):
         day = date_from_match(match)
         if day:
@@ -387,6 +401,7 @@ class _TypedReader:
         self.total_you_may_be_billed: Decimal | None = None
         self.statement: dict[str, Decimal] = {}
         self.first_text_line: str | None = None
+        self.ledger_rows: list[LedgerRow] = []
 
     @property
     def claim(self) -> _ClaimBuilder:
@@ -510,7 +525,12 @@ class _TypedReader:
         if ASSIGNMENT_YES.search(text) and not re.search(r"\d", text):
             self.claim.assigned = True
             return
+        if ADDRESS_LINE.match(text):
+            return  # '123 Main St, Dayton OH 45990': an address, not a service or an amount
         reading = read_line(text)
+        if self.kind is DocumentKind.PROVIDER_BILL:
+            self._ledger_row(number, text, reading)
+            return
         if reading.is_service and not TOTAL_LINE.match(text):
             self._service_line(number, text, reading)
             return
@@ -528,6 +548,18 @@ class _TypedReader:
             self.warnings.append(f"Line {number}: we could not read this line: “{text}”.")
             return
         if self.first_text_line is None and re.search(r"[A-Za-z]{3}", text):
+            self.first_text_line = text
+
+    def _ledger_row(self, number: int, text: str, reading: _LineReading) -> None:
+        """A bill's line is a ledger row (charge, payment, adjustment, transfer, balance…):
+        ledger.py decides which, as for every other statement input."""
+        row = ledger_row(text, f"line {number}", reading)
+        if row.has_money:
+            self.ledger_rows.append(row)
+            self._bare_reasons(number, reading)
+        elif reading.dates or reading.code:
+            self.ledger_rows.append(row)
+        elif self.first_text_line is None and re.search(r"[A-Za-z]{3}", text):
             self.first_text_line = text
 
     def _bare_reasons(self, number: int, reading: _LineReading) -> None:
@@ -612,10 +644,25 @@ class _TypedReader:
             return dict(zip(("billed", "allowed", "paid", "patient_owes"), loose, strict=True))
         return None
 
+    def bill(self) -> Document:
+        """A provider's bill: its rows read as a ledger (one reading for every format)."""
+        reading = read_ledger(self.ledger_rows)
+        provider = next((c.provider for c in self.claims if c.provider), self.first_text_line)
+        return Document(
+            source=self.source,
+            kind=self.kind,
+            format=Format.TEXT,
+            notice_date=self.notice_date,
+            claims=with_provider(reading.claims, provider),
+            warnings=tuple(self.warnings) + reading.warnings,
+            statement=reading.totals,
+            unchecked=reading.unchecked,
+        )
+
     def document(self, text: str, coverage: Coverage) -> Document:
+        if self.kind is DocumentKind.PROVIDER_BILL:
+            return self.bill()
         claims = [builder for builder in self.claims if not builder.empty]
-        if self.kind is DocumentKind.PROVIDER_BILL and claims and claims[0].provider is None:
-            claims[0].provider = self.first_text_line
         statement = None
         if self.statement:
             statement = StatementTotals(
@@ -636,6 +683,62 @@ class _TypedReader:
             statement=statement,
             total_you_may_be_billed=self.total_you_may_be_billed,
         )
+
+
+_TYPED_COLUMNS = {
+    "billed": Field.BILLED,
+    "allowed": Field.ALLOWED,
+    "paid": Field.PAID,
+    "patient_owes": Field.OWES,
+    "deductible": Field.DEDUCTIBLE,
+    "coinsurance": Field.COINSURANCE,
+    "copay": Field.COPAY,
+    "payments": Field.PAYMENTS,
+    "adjustments": Field.ADJUSTMENTS,
+}
+_CREDIT_MARKER = re.compile(
+    rf"(?:{MONEY_PATTERN.pattern})\s*(?P<marker>CR|DR)\b", re.VERBOSE | re.I
+)
+_DATE_RANGE_JOIN = re.compile(r"^\s*(-|–|to|thru|through)\s*$", re.I)
+
+
+def ledger_row(text: str, where: str, reading: _LineReading | None = None) -> LedgerRow:
+    """A typed line as a ledger row: labelled amounts under their columns, the rest loose."""
+    reading = reading or read_line(text)
+    marker = _CREDIT_MARKER.search(text)
+    # On a ledger row a code owns only the amount printed right after it ('CO-45 -50.00');
+    # amounts read_line gave a code from further along are the row's own (or its balance).
+    printed = coded_adjustments(text.upper())
+    coded = tuple(Adjustment(g, r, a) for g, r, a in printed if a is not None)
+    bare = tuple(dict.fromkeys((g, r) for g, r, a in printed if a is None))
+    strays = [a.amount for a in reading.adjustments if a not in coded]
+    first, through = _service_dates(text, reading.dates)
+    return LedgerRow(
+        text=text,
+        where=where,
+        columns={_TYPED_COLUMNS[name]: amount for name, amount in reading.amounts.items()},
+        amounts=(*reading.loose_amounts, *strays),
+        credit=(marker.group("marker").upper() == "CR") if marker else None,
+        service_date=first,
+        date_through=through,
+        dates=tuple(reading.dates),
+        code=reading.code,
+        modifiers=reading.modifiers,
+        description=reading.description or None,
+        coded=coded,
+        bare_codes=bare,
+    )
+
+
+def _service_dates(text: str, dates: list[date]) -> tuple[date | None, date | None]:
+    """'03/04/2025 - 03/06/2025' is a span of service; two dates otherwise are a posting date
+    and a date of service, and the service comes first in time."""
+    if len(dates) < 2:
+        return (dates[0] if dates else None), None
+    found = [m for m in DATE_PATTERN.finditer(text) if date_from_match(m)]
+    if len(found) >= 2 and _DATE_RANGE_JOIN.match(text[found[0].end() : found[1].start()]):
+        return dates[0], dates[1]
+    return min(dates[:2]), None
 
 
 def _money(text: str) -> Decimal | None:

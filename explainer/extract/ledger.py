@@ -1,0 +1,483 @@
+"""The rows of a provider's statement (ledger) → services with their payments and adjustments.
+
+Typed or pasted lines, pasted portal tables and CSV/XLSX exports (and the PDF statement
+reader, when it feeds its table lines through `row_from_cells`) hand over `LedgerRow`s and
+get back the statement's visits as claims (`read_ledger`). Each row's kind comes from
+ledger_row.classify; payments and adjustments are tied to the service they settle by code,
+by date of service, then by order. A line's `patient_owes` is what the bill still asks for
+that service; a CO amount moved to the patient's side stays on the line as an adjustment,
+which is what the checks hold against the notice (RULES.md contractual-billed-to-patient).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+
+from ..model import Adjustment, Claim, Group, ServiceLine, StatementTotals, UncheckedRow
+from ..values import display_money
+from .ledger_row import (
+    ADJUSTMENT_COLUMNS,
+    CREDITS,
+    LEDGER_KINDS,
+    MARKER,
+    PAYMENT_COLUMNS,
+    SHARE_COLUMNS,
+    LedgerRow,
+    RowKind,
+    Vocabulary,
+    classify,
+    row_from_cells,
+    total_of,
+    vocabulary,
+)
+from .table import Field
+
+__all__ = [
+    "LedgerReading",
+    "LedgerRow",
+    "RowKind",
+    "read_ledger",
+    "row_from_cells",
+    "with_provider",
+]
+
+ZERO = Decimal("0")
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerReading:
+    """What a statement's rows say: its visits as claims, its totals, and what we could not read."""
+
+    claims: tuple[Claim, ...]
+    totals: StatementTotals | None
+    warnings: tuple[str, ...]
+    unchecked: tuple[UncheckedRow, ...]
+    kinds: tuple[RowKind, ...]
+
+
+# ---------------------------------------------------------------- the ledger, row by row
+
+
+@dataclass(slots=True)
+class _Service:
+    row: LedgerRow
+    charge: Decimal | None
+    remaining: Decimal
+    owes: Decimal | None = None
+    paid: Decimal = ZERO
+    adjustments: list[Adjustment] = field(default_factory=list)
+    settled: bool = False
+
+
+@dataclass(slots=True)
+class _Visit:
+    day: date | None
+    services: list[_Service] = field(default_factory=list)
+    remaining: Decimal = ZERO
+    unattached: bool = False
+
+
+@dataclass(slots=True)
+class _Ledger:
+    ledger_shape: bool
+    visits: list[_Visit] = field(default_factory=list)
+    charges: Decimal = ZERO
+    payments: Decimal = ZERO
+    adjustments: Decimal = ZERO
+    debits: Decimal = ZERO
+    previous: Decimal = ZERO
+    running: Decimal = ZERO
+    running_printed: bool = False
+    balance: tuple[Decimal, str] | None = None
+    printed: dict[str, Decimal] = field(default_factory=dict)
+    all_charges_known: bool = True
+    warnings: list[str] = field(default_factory=list)
+    unchecked: list[UncheckedRow] = field(default_factory=list)
+
+
+def read_ledger(rows: Sequence[LedgerRow]) -> LedgerReading:
+    """Services with their payments and adjustments, and the statement's totals."""
+    vocab = vocabulary()
+    kinds = _kinds(rows, vocab)
+    ledger = _Ledger(ledger_shape=any(kind in LEDGER_KINDS for kind in kinds))
+    for row, kind in zip(rows, kinds, strict=True):
+        _take(ledger, row, kind, vocab)
+    claims = tuple(_claim(visit) for visit in ledger.visits if visit.services)
+    return LedgerReading(
+        claims=claims,
+        totals=_totals(ledger),
+        warnings=tuple(ledger.warnings),
+        unchecked=tuple(ledger.unchecked),
+        kinds=tuple(kinds),
+    )
+
+
+def _kinds(rows: Sequence[LedgerRow], vocab: Vocabulary) -> list[RowKind]:
+    """Each row's kind; the bare figures under an aging box's words are summary too."""
+    kinds: list[RowKind] = []
+    in_summary = False
+    for row in rows:
+        kind = classify(row, vocab)
+        bare = not re.search(r"[A-Za-z]{3}", MARKER.sub(" ", row.text))
+        if in_summary and bare and row.has_money:
+            kind = RowKind.SUMMARY
+        in_summary = kind is RowKind.SUMMARY or (in_summary and bare)
+        kinds.append(kind)
+    return kinds
+
+
+def _take(ledger: _Ledger, row: LedgerRow, kind: RowKind, vocab: Vocabulary) -> None:
+    if kind is RowKind.CHARGE:
+        _charge(ledger, row)
+    elif kind in CREDITS:
+        _credit(ledger, row, kind)
+    elif kind is RowKind.TRANSFER:
+        _transfer(ledger, row)
+    elif kind is RowKind.DEBIT:
+        amount = abs(_main_amount(row) or ZERO)
+        ledger.debits += amount
+        _follow_balance(ledger, row, amount)
+    elif kind is RowKind.PREVIOUS:
+        amount = _main_amount(row) or ZERO
+        ledger.previous += amount
+        ledger.running += amount
+        ledger.running_printed = True
+    elif kind is RowKind.BALANCE:
+        _balance_row(ledger, row)
+    elif kind is RowKind.TOTAL:
+        _total_row(ledger, row, vocab)
+    elif kind is RowKind.UNKNOWN:
+        ledger.unchecked.append(UncheckedRow(row.where, row.text))
+        ledger.warnings.append(
+            f"{_place(row)}: we could not tell whether this is a charge, a payment or an "
+            f"adjustment: “{row.text}”."
+        )
+
+
+def _place(row: LedgerRow) -> str:
+    return row.where[:1].upper() + row.where[1:] if row.where else "A row"
+
+
+def _main_amount(row: LedgerRow) -> Decimal | None:
+    for name in (
+        Field.AMOUNT,
+        Field.OWES,
+        Field.BALANCE,
+        *PAYMENT_COLUMNS,
+        *ADJUSTMENT_COLUMNS,
+        Field.BILLED,
+    ):
+        if name in row.columns:
+            return row.columns[name]
+    return row.amounts[0] if row.amounts else None
+
+
+def _follow_balance(
+    ledger: _Ledger,
+    row: LedgerRow,
+    effect: Decimal,
+    balance_column: bool = True,
+    spare_loose: bool = False,
+) -> None:
+    """Keep the running balance: the printed one when the row has it, else by arithmetic.
+    The first printed balance may carry an older balance forward: that part is kept apart."""
+    printed = _running_printed(ledger, row, effect, balance_column, spare_loose)
+    expected = ledger.running + effect
+    if printed is None:
+        ledger.running = expected
+        return
+    if abs(expected - printed) > CENT:
+        if ledger.running_printed:
+            ledger.warnings.append(
+                f"{_place(row)}: the running balance {display_money(printed)} is not "
+                f"{display_money(ledger.running)} changed by {display_money(effect)}: “{row.text}”."
+            )
+        else:
+            ledger.previous += printed - expected
+    ledger.running = printed
+    ledger.running_printed = True
+
+
+def _running_printed(
+    ledger: _Ledger, row: LedgerRow, effect: Decimal, balance_column: bool, spare_loose: bool
+) -> Decimal | None:
+    """A running balance on this row: its balance column (or, on a row that is not a charge,
+    its 'balance' label), or a last loose amount that is the balance before the row changed
+    by the row's own amount (`spare_loose`: the row's amount was not a loose one)."""
+    if balance_column and Field.BALANCE in row.columns:
+        return row.columns[Field.BALANCE]
+    others = len(row.amounts) + len(row.columns) - 1
+    if balance_column and effect < 0 and Field.OWES in row.columns and others:
+        return row.columns[Field.OWES]
+    spare = len(row.amounts) >= 2 or (spare_loose and row.amounts)
+    if spare and abs(ledger.running + effect - row.amounts[-1]) <= CENT:
+        return row.amounts[-1]
+    return None
+
+
+def _charge(ledger: _Ledger, row: LedgerRow) -> None:
+    """A service charged, with any paid / adjusted / owed amounts printed on its own row."""
+    columns = row.columns
+    charge = columns.get(Field.BILLED)
+    owes = columns.get(Field.OWES)
+    loose = list(row.amounts)
+    if charge is None and Field.AMOUNT in columns:
+        charge = columns[Field.AMOUNT]
+    if charge is None and loose:
+        if len(loose) >= 2 and abs(ledger.running + loose[0] - loose[-1]) <= CENT:
+            charge = loose[0]  # amount and running balance
+        elif len(loose) == 2 and owes is None:
+            charge, owes = loose  # charged, and what the bill asks for it
+        elif len(loose) == 1 and not ledger.ledger_shape and owes is None:
+            owes = loose[0]  # one amount on a plain bill is what it asks, not the charge
+        else:
+            charge = loose[0]
+        if len(loose) > 2:
+            ledger.warnings.append(
+                f"{_place(row)}: we could not tell what every amount means: “{row.text}”."
+            )
+    paid = sum((abs(columns.get(name) or ZERO) for name in PAYMENT_COLUMNS), ZERO)
+    adjusted = sum((abs(columns.get(name) or ZERO) for name in ADJUSTMENT_COLUMNS), ZERO)
+    adjustments = list(row.coded) + _bare(row, adjusted)
+    adjustments += [
+        Adjustment(Group.PR, reason, abs(columns[name]))
+        for name, reason in SHARE_COLUMNS
+        if columns.get(name)
+    ]
+    line_balance = columns.get(Field.BALANCE)
+    if (
+        owes is None
+        and line_balance is not None
+        and charge is not None
+        and abs(charge - paid - adjusted - line_balance) <= CENT
+        and (paid or adjusted)
+    ):
+        owes = line_balance  # this row's own balance, not a running one
+    if charge is None:
+        ledger.all_charges_known = False
+    remaining = (charge - paid - adjusted) if charge is not None else (owes or ZERO)
+    service = _Service(row, charge, remaining, owes, paid, adjustments, bool(paid or adjusted))
+    ledger.charges += charge or ZERO
+    ledger.payments += paid
+    ledger.adjustments += adjusted
+    _follow_balance(
+        ledger,
+        row,
+        remaining,
+        balance_column=owes is None or owes != line_balance,
+        spare_loose=Field.BILLED in columns or Field.AMOUNT in columns,
+    )
+    visit = ledger.visits[-1] if ledger.visits else None
+    if visit is None or visit.day != row.service_date:
+        visit = _Visit(row.service_date)
+        ledger.visits.append(visit)
+    visit.services.append(service)
+    visit.remaining += remaining
+
+
+def _bare(row: LedgerRow, amount: Decimal) -> list[Adjustment]:
+    """A code printed without an amount takes the row's amount when it is the only one."""
+    if len(row.bare_codes) == 1 and amount:
+        group, reason = row.bare_codes[0]
+        return [Adjustment(group, reason, abs(amount))]
+    return []
+
+
+def _credit(ledger: _Ledger, row: LedgerRow, kind: RowKind) -> None:
+    """A payment or adjustment (with any coded adjustments printed on it), tied to its service."""
+    columns = row.columns
+    coded_off = [a for a in row.coded if a.group is not Group.PR]
+    payment = sum((abs(columns.get(name) or ZERO) for name in PAYMENT_COLUMNS), ZERO)
+    adjusted = sum((abs(columns.get(name) or ZERO) for name in ADJUSTMENT_COLUMNS), ZERO)
+    own = abs(columns.get(Field.AMOUNT) or ZERO)
+    loose = own or (abs(row.amounts[0]) if row.amounts else ZERO)
+    adjustments = list(row.coded)
+    if kind is RowKind.PAYMENT:
+        payment = payment or loose
+        adjusted = adjusted or sum((a.amount for a in coded_off), ZERO)
+    else:
+        adjusted = adjusted or sum((a.amount for a in coded_off), ZERO) or loose
+    adjustments += _bare(row, adjusted if not coded_off else ZERO)
+    effect = -(payment + adjusted)
+    ledger.payments += payment
+    ledger.adjustments += adjusted
+    _follow_balance(ledger, row, effect, spare_loose=not _took_loose(row, payment, adjusted))
+    patient_paid = kind is RowKind.PAYMENT and vocabulary().says("patient_payment", row.text)
+    if patient_paid and not _names_service(ledger, row):
+        return  # the patient's payment settles the account, not one service's charge
+    target, visit = _target(ledger, row)
+    if visit is None:
+        ledger.unchecked.append(UncheckedRow(row.where, row.text))
+        ledger.warnings.append(
+            f"{_place(row)}: this {kind.value} comes before any charge, so we could not tie it "
+            f"to a service: “{row.text}”."
+        )
+        return
+    visit.remaining += effect
+    if target is None:
+        visit.unattached = True
+        ledger.warnings.append(
+            f"{_place(row)}: we could not tell which service the {kind.value} of "
+            f"{display_money(payment + adjusted)} belongs to, so we counted it for the whole visit."
+        )
+        return
+    target.remaining += effect
+    target.settled = True
+    target.adjustments.extend(adjustments)
+    if kind is RowKind.PAYMENT and not vocabulary().says("patient_payment", row.text):
+        target.paid += payment
+
+
+def _took_loose(row: LedgerRow, payment: Decimal, adjusted: Decimal) -> bool:
+    """Did the row's own amount come from its first loose amount?"""
+    if not row.amounts or Field.AMOUNT in row.columns:
+        return False
+    first = abs(row.amounts[0])
+    return (
+        first in (payment, adjusted)
+        and not any(row.columns.get(n) for n in (*PAYMENT_COLUMNS, *ADJUSTMENT_COLUMNS))
+        and not any(a.group is not Group.PR for a in row.coded)
+    )
+
+
+def _names_service(ledger: _Ledger, row: LedgerRow) -> bool:
+    """Does the row name a charged service, by code or by date of service?"""
+    days = set(row.dates)
+    return any(
+        (row.code and s.row.code == row.code) or visit.day in days
+        for visit in ledger.visits
+        for s in visit.services
+    )
+
+
+def _transfer(ledger: _Ledger, row: LedgerRow) -> None:
+    """Moved to patient responsibility: no balance change; the codes it names are kept, as
+    they are what the checks hold against the notice (a CO amount moved to the patient)."""
+    _follow_balance(ledger, row, ZERO)
+    target, _ = _target(ledger, row)
+    amount = abs(_main_amount(row) or ZERO)
+    adjustments = list(row.coded) + _bare(row, amount)
+    adjustments += [
+        Adjustment(Group.PR, reason, abs(row.columns[name]))
+        for name, reason in SHARE_COLUMNS
+        if row.columns.get(name)
+    ]
+    if target is not None:
+        target.adjustments.extend(adjustments)
+    elif adjustments:
+        ledger.warnings.append(
+            f"{_place(row)}: we could not tell which service this transfer belongs to: “{row.text}”."
+        )
+
+
+def _target(ledger: _Ledger, row: LedgerRow) -> tuple[_Service | None, _Visit | None]:
+    """The service a row settles: the one it names by code (on its date, if it has one), else
+    the last charged one of its visit when that is unambiguous (the only service of the visit,
+    or rows interleaved per service)."""
+    if not ledger.visits:
+        return None, None
+    days = set(row.dates) | ({row.service_date} if row.service_date else set())
+    if row.code:
+        named = [
+            (service, visit)
+            for visit in ledger.visits
+            for service in visit.services
+            if service.row.code == row.code
+        ]
+        on_day = [pair for pair in named if pair[1].day in days]
+        if on_day or named:
+            return (on_day or named)[-1]
+    visit = next((v for v in reversed(ledger.visits) if v.day in days), ledger.visits[-1])
+    last = visit.services[-1]
+    if len(visit.services) == 1 or all(s.settled for s in visit.services[:-1]):
+        return last, visit
+    return None, visit
+
+
+def _balance_row(ledger: _Ledger, row: LedgerRow) -> None:
+    amount = _main_amount(row)
+    if row.amounts and not any(n in row.columns for n in (Field.OWES, Field.BALANCE)):
+        amount = row.amounts[-1]
+    if amount is None:
+        return
+    if ledger.balance is None:
+        ledger.balance = (amount, row.where)
+    elif abs(ledger.balance[0] - amount) > CENT:
+        ledger.warnings.append(
+            f"{_place(row)}: this balance ({display_money(amount)}) is not the one printed "
+            f"before ({display_money(ledger.balance[0])})."
+        )
+
+
+def _total_row(ledger: _Ledger, row: LedgerRow, vocab: Vocabulary) -> None:
+    amount = _main_amount(row)
+    name = total_of(row, MARKER.sub(" ", row.text), vocab)
+    if name and amount is not None:
+        ledger.printed.setdefault(name, abs(amount))
+
+
+# ---------------------------------------------------------------- results
+
+
+def _claim(visit: _Visit) -> Claim:
+    lines = tuple(_service_line(service, visit) for service in visit.services)
+    charges = [s.charge for s in visit.services if s.charge is not None]
+    return Claim(
+        lines=lines,
+        billed=sum(charges, ZERO) if charges else None,
+        paid=sum((s.paid for s in visit.services), ZERO) or None,
+        patient_owes=visit.remaining,
+        where=visit.services[0].row.where,
+    )
+
+
+def _service_line(service: _Service, visit: _Visit) -> ServiceLine:
+    row = service.row
+    owes = service.owes
+    if owes is None and not visit.unattached:
+        owes = service.remaining
+    return ServiceLine(
+        date_of_service=row.service_date,
+        date_through=row.date_through,
+        procedure_code=row.code,
+        modifiers=row.modifiers,
+        description=row.description,
+        billed=service.charge,
+        allowed=row.columns.get(Field.ALLOWED),
+        paid=service.paid or None,
+        patient_owes=owes,
+        adjustments=tuple(service.adjustments),
+        where=row.where,
+        low_confidence=row.low_confidence,
+    )
+
+
+def _totals(ledger: _Ledger) -> StatementTotals | None:
+    """The statement's own totals; figures it does not print are summed from its rows when
+    every charge was read (a balance carried forward and debits count with the charges, so
+    that balance = charges − payments − adjustments holds for a statement that adds up)."""
+    summed = ledger.ledger_shape and ledger.all_charges_known
+    balance = ledger.balance[0] if ledger.balance else None
+    if balance is None and ledger.running_printed:
+        balance = ledger.running
+    if balance is None and not ledger.printed:
+        return None
+    printed = ledger.printed
+    return StatementTotals(
+        charges=printed.get("charges")
+        or (ledger.charges + ledger.previous + ledger.debits if summed else None),
+        payments=printed.get("payments") or (ledger.payments if summed else None),
+        adjustments=printed.get("adjustments") or (ledger.adjustments if summed else None),
+        balance=balance,
+        where=ledger.balance[1] if ledger.balance else "",
+    )
+
+
+def with_provider(claims: Sequence[Claim], provider: str | None) -> tuple[Claim, ...]:
+    """The statement's provider on every visit."""
+    return tuple(replace(claim, provider=provider) for claim in claims)
