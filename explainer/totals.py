@@ -9,9 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from .checks.base import Bundle, may_owe
+from .checks.billing import notice_may_owe
 from .cost_sharing import QMB_COVERAGES, qmb_protected
 from .matching import Located, located_lines
-from .model import Document, DocumentKind, Finding, ServiceLine, Totals
+from .model import Document, DocumentKind, Finding, Totals
 from .values import display_money
 
 ZERO = Decimal("0")
@@ -22,12 +23,6 @@ BILL_RULES = ("contractual-billed-to-patient", "bill-exceeds-notice", "limiting-
 def _sum(amounts: Iterable[Decimal | None]) -> Decimal | None:
     known = [amount for amount in amounts if amount is not None]
     return sum(known, ZERO) if known else None
-
-
-def is_credit(line: ServiceLine) -> bool:
-    """A payment or credit row on a bill ('Medicare payment -$78.40'): money in, not a service."""
-    amounts = [a for a in (line.billed, line.patient_owes) if a is not None]
-    return bool(amounts) and all(amount < 0 for amount in amounts)
 
 
 def bill_asks(documents: Iterable[Document]) -> Decimal | None:
@@ -83,6 +78,20 @@ def _qmb_lines(bundle: Bundle) -> list[tuple[Located, Decimal]]:
     return out
 
 
+def _notices_may_owe(bundle: Bundle) -> Decimal | None:
+    """What the notices leave the patient. A claims download holds a year of claims: with a
+    bill, only its lines the bill asks about count, and where it prints no may-owe the
+    figure is worked out from Medicare's payment (checks/billing.py notice_may_owe)."""
+    asked_about = {id(pair.notice.line) for pair in bundle.matching.pairs}
+    amounts = []
+    for located in located_lines(bundle.notices):
+        if located.document.kind is not DocumentKind.CLAIMS_DOWNLOAD:
+            amounts.append(may_owe(located.line))
+        elif not bundle.bills or id(located.line) in asked_about:
+            amounts.append(notice_may_owe(bundle, located))
+    return _sum(amounts)
+
+
 def _findings_why(findings: Sequence[Finding], words: _Words) -> list[str]:
     """One sentence per bill finding that says part of the bill is not owed."""
     why = []
@@ -104,7 +113,7 @@ def compute_totals(bundle: Bundle, findings: Sequence[Finding]) -> Totals:
     qmb = any(f.rule == "qmb-billed" for f in findings) or bundle.answers.qmb
     why: list[str] = []
     if bundle.notices:
-        printed = _sum(may_owe(located.line) for located in located_lines(bundle.notices))
+        printed = _notices_may_owe(bundle)
         protected = [
             (qmb_protected(located.line, owed), owed) for located, owed in _qmb_lines(bundle)
         ]

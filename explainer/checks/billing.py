@@ -11,7 +11,7 @@ from typing import Any
 from ..matching import Located, Pair
 from ..model import Coverage, DocumentKind, Evidence, Finding, Group, Severity
 from ..sequestration import cut_implied_by_payment, rate_on
-from ..values import cents, display_date
+from ..values import cents, display_date, display_percent
 from .base import (
     Bundle,
     describe_service,
@@ -130,6 +130,38 @@ def _contractual_steps(
     }
 
 
+def _implied_story(bundle: Bundle, notice: Located, excess: Decimal) -> str:
+    """How the notice shows the cut: by its own subtraction, or (a claims download that prints
+    no may-owe) by Medicare's payment and the rate for the date of service."""
+    rule = "contractual-billed-to-patient"
+    rate = rate_on(
+        bundle.library.sequestration, notice.line.date_through or notice.line.date_of_service
+    )
+    if download_cut(bundle, notice) is None or not rate:
+        return text_part(bundle, rule, "implied", amount=excess)
+    return text_part(
+        bundle,
+        rule,
+        "implied_download",
+        amount=excess,
+        paid=notice.line.paid,
+        rate=display_percent(rate),
+        keep=display_percent(1 - rate),
+    )
+
+
+def _contractual_words(bundle: Bundle, fields: dict[str, Any], excess: Decimal) -> dict[str, str]:
+    """The opening sentences and the call script when a notice says what may be owed (a bill
+    alone words them from the bill: checks/bill_alone.py)."""
+    rule = "contractual-billed-to-patient"
+    named = {key: fields[key] for key in ("asked", "service", "notice", "owed")}
+    return {
+        "lead": text_part(bundle, rule, "lead_notice", **named),
+        "letter_lead": text_part(bundle, rule, "letter_lead_notice", **named),
+        "call": text_part(bundle, rule, "call_notice", owed=fields["owed"], amount=excess),
+    }
+
+
 def _compare(bundle: Bundle, pair: Pair) -> Iterator[Finding]:
     asked = pair.bill.line.patient_owes
     owed = notice_may_owe(bundle, pair.notice)
@@ -164,6 +196,7 @@ def _compare(bundle: Bundle, pair: Pair) -> Iterator[Finding]:
         "notice": notice_name,
     }
     fields.update(_contractual_steps(bundle, coverage, qmb and owed > 0, owed))
+    fields.update(_contractual_words(bundle, fields, excess))
     if pair.notice.line.low_confidence:
         fields["severity"] = Severity.INFO  # rests on a row we are unsure of (RULES.md)
     co_code = (
@@ -193,7 +226,7 @@ def _compare(bundle: Bundle, pair: Pair) -> Iterator[Finding]:
             amount=excess,
             evidence=proof,
             codes=("CO-253",),
-            story=text_part(bundle, "contractual-billed-to-patient", "implied", amount=excess),
+            story=_implied_story(bundle, pair.notice, excess),
             **fields,
         )
         return

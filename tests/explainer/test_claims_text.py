@@ -379,3 +379,25 @@ def test_cli_json_on_a_fhir_file_validates_against_the_contract() -> None:
     documents = data["documents"]
     assert isinstance(documents, list)
     assert (documents[0]["kind"], documents[0]["format"]) == ("claims_download", "fhir")
+
+
+def test_the_story_says_how_the_payment_shows_the_cut_in_english_and_spanish() -> None:
+    uploads = [
+        Upload(EXPORT_2025.encode(), "claims.txt", Role.NOTICE),
+        Upload(bill("03/08/2025", "99213", "21.38").encode(), "bill.txt", Role.BILL),
+    ]
+    english = explain_uploads(uploads, Answers(today=TODAY)).findings[0].detail
+    assert "Medicare paid $77.60, which is 98% of its payment before the 2% cut" in english
+    spanish = explain_uploads(uploads, Answers(today=TODAY, lang="es")).findings[0].detail
+    assert "Medicare pagó $77.60, que es el 98% de su pago antes del recorte del 2%" in spanish
+
+
+def test_the_bottom_line_counts_only_the_download_lines_the_bill_asks_about() -> None:
+    explanation = explain(EXPORT_2025, bill("03/08/2025", "99213", "21.38"))
+    assert (explanation.totals.may_owe_at_most, explanation.totals.bill_asks) == (
+        D("19.80"),
+        D("21.38"),
+    )
+    # Without a bill, the whole download: 19.80 + 19.80 + 3.35 (each line's worked-out share).
+    alone = explain_uploads([Upload(EXPORT_2025.encode(), "claims.txt")], Answers(today=TODAY))
+    assert alone.totals.may_owe_at_most == D("42.95")

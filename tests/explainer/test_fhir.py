@@ -353,3 +353,60 @@ def test_placeholders_and_odd_values_are_not_read_as_figures() -> None:
     [document] = read_upload(Upload(json.dumps(eob).encode(), "odd.json"))
     assert document.lines[0].billed is None
     assert str(document.lines[0].date_of_service) == "2025-03-04"
+
+
+def _carrier_2024(assignment: str) -> bytes:
+    """B11 (a Blue Button carrier claim) moved to 2024 with an ordinary 80/20 line after the
+    2% cut: allowed 100.00, coinsurance 20.00, Medicare paid 78.40; no CO 253 anywhere."""
+    eob = json.loads((FHIR / "B11_bb2_sandbox_v2_carrier.json").read_text())
+    eob["billablePeriod"] = {"start": "2024-05-06", "end": "2024-05-06"}
+    for extension in eob["extension"]:
+        if extension["url"].endswith("/asgmntcd"):
+            extension["valueCoding"]["code"] = assignment
+    item = eob["item"][0]
+    item["servicedPeriod"] = {"start": "2024-05-06", "end": "2024-05-06"}
+    item["productOrService"]["coding"][0]["code"] = "99214"
+    figures = {
+        "line_sbmtd_chrg_amt": 150.0,
+        "line_alowd_chrg_amt": 100.0,
+        "line_nch_pmt_amt": 78.4,
+        "line_prvdr_pmt_amt": 78.4,
+        "line_coinsrnc_amt": 20.0,
+    }
+    for adjudication in item["adjudication"]:
+        for coding in adjudication.get("category", {}).get("coding", []):
+            name = str(coding.get("code", "")).rsplit("/", 1)[-1]
+            if name in figures:
+                adjudication["amount"]["value"] = figures[name]
+    return json.dumps(eob).encode()
+
+
+BILL = b"Springfield Clinic\nStatement\n05/06/2024 99214 office visit charges $150.00 patient balance $21.60\n"
+
+
+@needs_corpus
+def test_blue_button_claim_with_a_bill_asking_the_cut() -> None:
+    from explainer import Answers, Role, explain_uploads
+    from tests.conftest import TODAY
+
+    uploads = [
+        Upload(_carrier_2024("A"), "eob.json", Role.NOTICE),
+        Upload(BILL, "bill.txt", Role.BILL),
+    ]
+    explanation = explain_uploads(uploads, Answers(today=TODAY))
+    flagged = [(f.rule, f.amount) for f in explanation.findings if f.severity.value == "alert"]
+    assert flagged == [("contractual-billed-to-patient", Decimal("1.60"))]
+    assert explanation.totals.may_owe_at_most == Decimal("20.00")
+
+
+@needs_corpus
+def test_unassigned_blue_button_claim_lets_the_patient_absorb_the_cut() -> None:
+    from explainer import Answers, Role, explain_uploads
+    from tests.conftest import TODAY
+
+    uploads = [
+        Upload(_carrier_2024("N"), "eob.json", Role.NOTICE),
+        Upload(BILL, "bill.txt", Role.BILL),
+    ]
+    explanation = explain_uploads(uploads, Answers(today=TODAY))
+    assert not any(f.rule == "contractual-billed-to-patient" for f in explanation.findings)
