@@ -49,6 +49,17 @@ class Matching:
         """The bill line matched to this notice line, if any."""
         return next((pair.bill for pair in self.pairs if pair.notice.line is notice_line), None)
 
+    def notice_for(self, bill_line: ServiceLine) -> Located | None:
+        """The notice line matched to this bill line, if any."""
+        return next((pair.notice for pair in self.pairs if pair.bill.line is bill_line), None)
+
+
+def is_credit(line: ServiceLine) -> bool:
+    """A payment or credit row on a bill ('Medicare payment -$78.40'): money paid in, not a
+    service. Checks never treat it as a charge (issue 15), and it pairs with no notice line."""
+    amounts = [a for a in (line.billed, line.patient_owes) if a is not None]
+    return bool(amounts) and all(amount < 0 for amount in amounts)
+
 
 def located_lines(documents: Sequence[Document]) -> Iterator[Located]:
     """Every line of every live claim (reversed claims, 835 status 22, are not services)."""
@@ -101,7 +112,11 @@ def _moved_date(bill: ServiceLine, notice: ServiceLine) -> bool:
 
 def match_lines(documents: Sequence[Document]) -> Matching:
     """Pair each bill line with its best notice line; each notice line is used once."""
-    bills = list(located_lines([d for d in documents if not d.is_notice]))
+    bills = [
+        bill
+        for bill in located_lines([d for d in documents if not d.is_notice])
+        if not is_credit(bill.line)
+    ]
     if not bills:
         return Matching((), (), ())  # a remittance alone: nothing to match (and 10,000s of lines)
     notices = list(located_lines([d for d in documents if d.is_notice]))

@@ -26,6 +26,32 @@ MONEY_PATTERN = re.compile(
     re.VERBOSE,
 )
 
+# A US address's state and ZIP ("Dayton, OH 45990", "OH 45990-1234"): five digits after a
+# state abbreviation are a ZIP code, never a CPT code (issue 15: a provider's ZIP became a
+# "digestive system surgery" line). Every reader that looks for procedure codes masks these
+# first. Upper case only, so words like "in" or "or" before a number are not states.
+US_STATES = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|"
+    "NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|VI|GU|AS|MP"
+)
+ZIP_CODE = re.compile(
+    rf"(?<![A-Za-z])(?:{US_STATES})\.?,?\s+(?P<zip>\d{{5}})(?:-\d{{4}})?(?![\w.,]\d|\d)"
+)
+ADDRESS_LINE = re.compile(
+    rf"^(?!.*\$).*\b(?:{US_STATES})\.?,?\s+\d{{5}}(?:-\d{{4}})?"
+    r"(?:[\s,;]+(?i:phone|tel|telephone|fax|ph)\.?:?\s*\(?\d{3}\)?[\s.-]*\d{3}[\s.-]*\d{4})*\s*$"
+)
+"""A line that is only an address ('123 Main St, Dayton OH 45990', maybe with its phone):
+no money, ends in a ZIP."""
+
+
+def is_zip_code(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] (five digits) the ZIP code of a US address?"""
+    return any(
+        match.start("zip") == start and match.end("zip") >= end for match in ZIP_CODE.finditer(text)
+    )
+
+
 _MONTHS = {
     name: number
     for number, names in enumerate(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .answers import check_medicaid_answer
 from .base import Bundle, Check
+from .bill_alone import check_contractual_on_bill
 from .billing import (
     check_bill_against_notice,
     check_dates,
@@ -23,6 +24,7 @@ from .unknown_codes import check_unknown_codes
 ALL_CHECKS: list[Check] = [
     check_bill_against_notice,
     check_qmb_without_notice,
+    check_contractual_on_bill,
     check_limiting_charge,
     check_sequestration,
     check_duplicate_lines,

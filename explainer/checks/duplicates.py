@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
-from ..matching import Located, located_lines
+from ..matching import Located, is_credit, located_lines
 from ..model import Claim, Document, DocumentKind, Evidence, Finding
 from .base import Bundle, describe_service, evidence, make_finding
 
@@ -21,7 +21,7 @@ def check_duplicate_lines(bundle: Bundle) -> Iterator[Finding]:
         for located in located_lines([bill]):
             line = located.line
             amount = line.billed if line.billed is not None else line.patient_owes
-            if line.date_of_service is None or amount is None:
+            if line.date_of_service is None or amount is None or is_credit(line):
                 continue
             groups[(line.date_of_service, line.procedure_code, amount)].append(located)
         for lines in groups.values():

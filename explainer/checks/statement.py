@@ -5,11 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from ..model import Evidence, Finding
+from ..model import Document, Evidence, Finding, Group
 from ..values import display_money
 from .base import Bundle, make_finding
 
 CENT = Decimal("0.01")
+
+
+def _co_moved(bill: Document, difference: Decimal) -> bool:
+    """The balance asks exactly one line's CO amount more than its sums: that CO amount was
+    moved to the patient, and contractual-billed-to-patient says so (one cause, one finding)."""
+    return difference >= CENT and any(
+        abs(a.amount - difference) <= CENT
+        for line in bill.lines
+        for a in line.adjustments
+        if a.group is Group.CO
+    )
 
 
 def check_statement_balance(bundle: Bundle) -> Iterator[Finding]:
@@ -26,7 +37,7 @@ def check_statement_balance(bundle: Bundle) -> Iterator[Finding]:
         adjustments = totals.adjustments or Decimal(0)
         # Ledgers print payments and adjustments as credits, with or without a minus sign.
         expected = totals.charges - abs(totals.payments) - abs(adjustments)
-        if abs(expected - totals.balance) <= CENT:
+        if abs(expected - totals.balance) <= CENT or _co_moved(bill, totals.balance - expected):
             continue
         sum_text = (
             f"{display_money(totals.charges)} − {display_money(abs(totals.payments))} − "

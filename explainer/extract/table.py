@@ -20,7 +20,7 @@ from enum import StrEnum
 
 from ..model import Adjustment, Group
 from ..read.layout import Cell, Row
-from ..values import find_dates, parse_date, parse_money
+from ..values import find_dates, is_zip_code, parse_date, parse_money
 
 
 class Field(StrEnum):
@@ -812,7 +812,7 @@ def procedure(service: str, code_cell: str = "") -> tuple[str | None, tuple[str,
     """A CPT/HCPCS code and its modifiers: from the code column, '(99214)' or a leading code."""
     if code_cell.strip():
         match = _PROCEDURE.search(code_cell)
-        if match:
+        if match and not is_zip_code(code_cell, *match.span(1)):
             rest = code_cell[match.end() :]
             mods = _COLUMN_MODIFIERS.match(rest) or _DASH_MODIFIERS.match(rest)
             return match.group(1), _modifiers(mods.group(1) if mods else "")
