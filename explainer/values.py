@@ -227,6 +227,12 @@ def display_date(value: date | None, lang: str = "en") -> str:
     return f"{month} {value.day}, {value.year}"
 
 
+def display_month(value: date, lang: str = "en") -> str:
+    """'March 2025' / 'marzo de 2025'."""
+    month = _MONTH_NAMES.get(lang, _MONTH_NAMES["en"])[value.month - 1]
+    return f"{month} de {value.year}" if lang == "es" else f"{month} {value.year}"
+
+
 def display_percent(rate: Decimal) -> str:
     """0.02 → '2%', 0.0225 → '2.25%'."""
     percent = (rate * 100).normalize()

@@ -10,6 +10,7 @@ from explainer import Coverage, ExplainerError, Explanation, explain_uploads
 from explainer.codes import lookup, public_source
 from explainer.content import Library
 from explainer.model import CodeExplanation, CodeSystem
+from explainer.present.year import year_views
 from explainer.values import display_money
 
 from . import LIBRARY_KEY
@@ -102,6 +103,7 @@ def results_page(explanation: Explanation) -> ResponseReturnValue:
         letters=letter_offers(explanation, content_library()),
         letter_words=letter_words(lang),
         remittance=remittance_view(explanation, codes),
+        year=year_views(explanation),
     )
 
 
