@@ -39,9 +39,12 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
+# The packaging tests (build the wheel, install it in a new venv, serve it) run alone after
+# the xdist run, so they never compete with its workers for the two cores.
 test: install system-deps lint
 	$(VENV)/bin/bill-explainer check-content
-	$(VENV)/bin/pytest -n 2 -p no:cacheprovider
+	$(VENV)/bin/pytest -n 2 -p no:cacheprovider -m "not packaging"
+	$(VENV)/bin/pytest -p no:cacheprovider -m packaging tests/packaging
 
 bench: install system-deps
 	$(PY) bench/run.py
@@ -53,4 +56,4 @@ accuracy: install
 	$(PY) bench/accuracy.py $(ACCURACY_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

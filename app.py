@@ -114,7 +114,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     csrf.init_app(app)
 
-    from web import api, errors, guards, language, letters, pages, remittance
+    from web import api, errors, guards, language, letters, pages, remittance, workspace
 
     # English and Spanish pages; the catalogs are loaded here, once (see web/language.py).
     language.init_app(app)
@@ -122,6 +122,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(letters.bp)
     app.register_blueprint(remittance.bp)
+    app.register_blueprint(workspace.bp)
+    workspace.init_app(app)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
     errors.register(app)

@@ -137,11 +137,8 @@ def free_port() -> int:
 
 
 def start_gunicorn(port: int) -> subprocess.Popen[bytes]:
-    """The app under the project's gunicorn.conf.py, access log thrown away, no rate limit."""
-    command = [
-        sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"),
-        "--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT), "app:create_app()",
-    ]  # fmt: skip
+    """The app under the packaged settings (web/gunicorn_conf.py), access log thrown away, no rate limit."""
+    command = [sys.executable, "-P", "-m", "web.serving", "--bind", f"127.0.0.1:{port}"]
     env = {**os.environ, "BILL_EXPLAINER_RATE_LIMIT": "0"}
     # The error log goes to an unnamed temporary file: a pipe nobody reads would fill and block.
     errors = tempfile.TemporaryFile()  # noqa: SIM115 - it lives as long as the server
@@ -162,9 +159,9 @@ def start_gunicorn(port: int) -> subprocess.Popen[bytes]:
 
 def _wait_for_workers(master: int) -> list[int]:
     """Wait until gunicorn has booted all the workers its config asks for (at most 30 s)."""
-    import runpy
+    from web.serving import settings
 
-    wanted = int(runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"])
+    wanted = int(settings()["workers"])
     deadline = time.monotonic() + 30
     while len(worker_pids(master)) < wanted and time.monotonic() < deadline:
         time.sleep(0.2)

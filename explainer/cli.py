@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import date
+from importlib import metadata
 from pathlib import Path
 
 from .content import library
@@ -19,7 +20,6 @@ from .present.text import render_text
 from .read.upload import Role, Upload
 from .values import parse_date
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 USER_COVERAGES = (
     "original_medicare",
     "medicare_advantage",
@@ -99,21 +99,14 @@ def _letter(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    """Run the web app under gunicorn (the engine itself never imports the web framework)."""
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--config",
-        str(PROJECT_ROOT / "gunicorn.conf.py"),
-        "--bind",
-        f"{args.host}:{args.port}",
-        "--chdir",
-        str(PROJECT_ROOT),
-    ]
+    """Run the web app under gunicorn (the engine itself never imports the web framework).
+
+    -P keeps the current directory off sys.path, so the installed app is served even when
+    the command is started next to some other app.py (web/serving.py says more).
+    """
+    command = [sys.executable, "-P", "-m", "web.serving", "--bind", f"{args.host}:{args.port}"]
     if args.workers:
         command += ["--workers", str(args.workers)]
-    command.append("app:create_app()")
     os.execv(sys.executable, command)
     return 0  # pragma: no cover - execv does not return
 
@@ -168,12 +161,38 @@ def _paper_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _version() -> str:
+    """The installed distribution's version (pyproject.toml's, as pip installed it)."""
+    try:
+        return metadata.version("bill-explainer")
+    except metadata.PackageNotFoundError:  # pragma: no cover - run from an uninstalled tree
+        return "unknown (not installed)"
+
+
+SERVE_HELP = """\
+Serve the web app with gunicorn on HOST:PORT (default 127.0.0.1:5000). Settings ship in the
+package (web/gunicorn_conf.py); nothing uploaded is written to disk or logged.
+
+Behind a reverse proxy (the way to run it for other people):
+  - Keep --host 127.0.0.1 and let the proxy (nginx, Caddy, Apache) terminate HTTPS and pass
+    requests to http://127.0.0.1:PORT with X-Forwarded-Proto set; gunicorn trusts those
+    headers from 127.0.0.1 only (FORWARDED_ALLOW_IPS widens that).
+  - Set BILL_EXPLAINER_SECURE_COOKIES=1 once the site is HTTPS-only, so the session cookie
+    (language choice, form token) is never sent over plain HTTP.
+  - Set BILL_EXPLAINER_SECRET_KEY to a long random value to keep forms valid across restarts
+    (by default each start makes a new key, shared by its workers).
+  - --workers N: each worker reads one upload at a time and may hold up to 20 MB of it in
+    memory; the default is 2 x cores + 1, at most 4. Let the proxy accept bodies of 20 MB.
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with one sub-command per job."""
     parser = argparse.ArgumentParser(
         prog="bill-explainer",
         description="Explain US medical bills and notices in plain words, and check the bill.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     explain = commands.add_parser("explain", help="explain notices and bills")
@@ -186,10 +205,21 @@ def build_parser() -> argparse.ArgumentParser:
     letter.add_argument("-o", "--output", metavar="FILE.pdf", help="write PDF(s), not text")
     letter.set_defaults(run=_letter)
 
-    serve = commands.add_parser("serve", help="run the web app under gunicorn")
+    serve = commands.add_parser(
+        "serve",
+        help="run the web app under gunicorn",
+        description=SERVE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
-    serve.add_argument("--workers", type=int, default=0)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="worker processes (default: 2 x cores + 1, at most 4; each holds whole uploads)",
+    )
     serve.set_defaults(run=_serve)
 
     codes = commands.add_parser("codes", help="print the code library, or the codes asked")

@@ -19,9 +19,11 @@ from typing import Any
 
 from .errors import ContentError
 from .model import CodeExplanation, CodeSystem
+from .resources import package_folder
 
+# content/ ships inside the package as explainer/data/content (docs/decisions/0006-package-data.md).
 CONTENT_DIR = Path(
-    os.environ.get("BILL_EXPLAINER_CONTENT", Path(__file__).parent.parent / "content")
+    os.environ.get("BILL_EXPLAINER_CONTENT") or package_folder("explainer", "data", "content")
 )
 
 CODE_FILES: dict[CodeSystem, str] = {

@@ -38,8 +38,8 @@ READ_SECONDS = 30.0
 photo, so ten scanned pages fit; gunicorn's worker timeout (60 s) stays the last resort."""
 
 READ_SECONDS_ENV = "BILL_EXPLAINER_READ_SECONDS"
-MAX_CLAIMS = 2000
-MAX_LINES = 10_000
+MAX_CLAIMS = 5000
+MAX_LINES = 20_000
 
 TOO_SLOW = (
     "Reading your papers took too long, so we stopped. This can happen with a very long or "

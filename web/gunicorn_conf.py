@@ -1,4 +1,7 @@
-"""gunicorn settings for `bill-explainer serve` (python -m gunicorn -c gunicorn.conf.py ...)."""
+"""gunicorn settings for `bill-explainer serve` (web/serving.py loads them from the package).
+
+Also usable with gunicorn's own command: `gunicorn -c python:web.gunicorn_conf 'app:create_app()'`.
+"""
 
 from __future__ import annotations
 

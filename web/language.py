@@ -8,12 +8,14 @@ Where the language comes from, first match wins:
 4. the browser's Accept-Language;
 5. English.
 
-The catalogs are translations/<lang>/LC_MESSAGES/messages.po. `make` compiles them to .mo
-(`pybabel compile`, not committed), but the app never depends on that step: at start-up each
-language is loaded from its .mo when that is at least as new as the .po, and otherwise the .po
-itself is compiled in memory (babel's read_po + write_mo into a BytesIO). Nothing is written
-to disk at run time, a fresh checkout or a stale .mo still gives the current Spanish, and a
-missing catalog falls back to English instead of failing.
+The catalogs are translations/<lang>/LC_MESSAGES/messages.po, shipped inside this package as
+web/translations. `make` compiles them to .mo (`pybabel compile`, not committed), but the app
+never depends on that step: at start-up each language is loaded from its .mo when that is at
+least as new as the .po, and otherwise the .po itself is compiled in memory (babel's read_po +
+write_mo into a BytesIO). The wheel ships only the .mo, compiled from the .po when it is built
+(setup.py), and a lone .mo is used as it is. Nothing is written to disk at run time, a fresh
+checkout or a stale .mo still gives the current Spanish, and a missing catalog falls back to
+English instead of failing.
 """
 
 from __future__ import annotations
@@ -34,12 +36,14 @@ from flask import Blueprint, Flask, Response, abort, g, redirect, request, sessi
 from flask.typing import ResponseReturnValue
 from flask_babel import Babel, Domain, force_locale, get_locale, refresh
 
+from explainer.resources import package_folder
+
 from .intake import LANGS
 
 DEFAULT_LANG = "en"
 SESSION_KEY = "lang"
 DOMAIN = "messages"
-TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+TRANSLATIONS = package_folder("web", "translations")
 MAX_NEXT_CHARS = 2000
 # Each language names itself, so a person who cannot read the page can still find theirs.
 LANGUAGE_NAMES: Mapping[str, str] = {"en": "English", "es": "Español"}
@@ -59,9 +63,12 @@ def _mtime(path: Path) -> int | None:
 
 
 @lru_cache(maxsize=16)
-def _catalog(po: Path, po_time: int, mo_time: int | None) -> Translations:
-    """One language's translations (cached per file times: tests build many apps)."""
-    if mo_time is not None and mo_time >= po_time:
+def _catalog(po: Path, po_time: int | None, mo_time: int | None) -> Translations:
+    """One language's translations (cached per file times: tests build many apps).
+
+    `po_time` is None in an installed wheel, which carries the compiled .mo alone.
+    """
+    if mo_time is not None and (po_time is None or mo_time >= po_time):
         with po.with_suffix(".mo").open("rb") as file:
             return Translations(file, domain=DOMAIN)
     with po.open("rb") as file:
@@ -74,13 +81,14 @@ def _catalog(po: Path, po_time: int, mo_time: int | None) -> Translations:
 
 
 def load_catalogs(directory: Path = TRANSLATIONS) -> dict[str, Translations]:
-    """Every language with a messages.po under `directory`, from a fresh .mo or the .po."""
+    """Every language with a messages.po or .mo under `directory`, from a fresh .mo or the .po."""
     catalogs = {}
-    for po in sorted(directory.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
-        po_time = _mtime(po)
-        if po_time is None:  # pragma: no cover - removed between glob and stat
+    for folder in sorted(directory.glob("*/LC_MESSAGES")):
+        po = folder / f"{DOMAIN}.po"
+        po_time, mo_time = _mtime(po), _mtime(po.with_suffix(".mo"))
+        if po_time is None and mo_time is None:
             continue
-        catalogs[po.parent.parent.name] = _catalog(po, po_time, _mtime(po.with_suffix(".mo")))
+        catalogs[folder.parent.name] = _catalog(po, po_time, mo_time)
     return catalogs
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import copy
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-# A copy of shared/contract/explanation.schema.json made at build time (tests check it is
-# identical): the running app never reads ../shared.
-SCHEMA_PATH = Path(__file__).with_name("explanation.schema.json")
+from explainer.resources import package_folder
+
+# A copy of shared/contract/explanation.schema.json kept in the repository (tests check it is
+# identical) and shipped in the wheel: the running app never reads ../shared.
+SCHEMA_PATH = package_folder("web") / "explanation.schema.json"
 
 
 @cache

@@ -3,13 +3,12 @@ accents, ñ and dashes print and nothing is fetched at run time."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fpdf import FPDF
 
 from ..letters import Letter
+from ..resources import package_folder
 
-FONTS = Path(__file__).resolve().parent.parent / "fonts"
+FONTS = package_folder("explainer", "fonts")
 BODY_SIZE = 12
 """12 pt body: large enough for older readers on paper, still a one-page letter in most cases."""
 

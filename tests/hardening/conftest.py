@@ -68,9 +68,8 @@ def start_server(log_dir: Path, *, workers: int = 2, env: dict[str, str] | None 
     log_dir.mkdir(parents=True, exist_ok=True)
     stdout, stderr = log_dir / "gunicorn.out", log_dir / "gunicorn.err"
     command = [
-        sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"),
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--chdir", str(ROOT),
-        "app:create_app()",
+        sys.executable, "-P", "-m", "web.serving",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
     ]  # fmt: skip
     with stdout.open("wb") as out, stderr.open("wb") as err:
         process = subprocess.Popen(

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import runpy
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from explainer import cli, limits
+from web.serving import settings
 
-ROOT = Path(__file__).resolve().parents[2]
-SETTINGS = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+SETTINGS = settings()
 
 
 def test_workers_fit_the_machine() -> None:
@@ -55,8 +53,7 @@ def test_serve_execs_gunicorn_with_the_project_config(monkeypatch: pytest.Monkey
     cli.main(["serve", "--host", "127.0.0.1", "--port", "5055", "--workers", "2"])
     path, args = called[0]
     assert path == sys.executable
-    assert args[1:3] == ["-m", "gunicorn"]
-    assert args[args.index("--config") + 1] == str(ROOT / "gunicorn.conf.py")
+    # -P: the current directory stays off sys.path, so the installed app is the one served.
+    assert args[1:4] == ["-P", "-m", "web.serving"]
     assert args[args.index("--bind") + 1] == "127.0.0.1:5055"
     assert args[args.index("--workers") + 1] == "2"
-    assert args[-1] == "app:create_app()"

@@ -1,27 +1,24 @@
-"""gunicorn.conf.py and the security headers: the production settings we promise."""
+"""web/gunicorn_conf.py and the security headers: the production settings we promise."""
 
 from __future__ import annotations
 
-import runpy
-from pathlib import Path
-
 from flask.testing import FlaskClient
 
-CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+from web.serving import settings
 
 
 def test_gunicorn_settings() -> None:
-    settings = runpy.run_path(str(CONF))
-    assert 1 <= settings["workers"] <= 4
-    assert settings["timeout"] == 60
-    assert settings["graceful_timeout"] > 0
-    assert settings["max_requests"] == 1000 and settings["max_requests_jitter"] > 0
-    assert settings["preload_app"] is True
-    assert settings["errorlog"] == "-"
+    conf = settings()
+    assert 1 <= conf["workers"] <= 4
+    assert conf["timeout"] == 60
+    assert conf["graceful_timeout"] > 0
+    assert conf["max_requests"] == 1000 and conf["max_requests_jitter"] > 0
+    assert conf["preload_app"] is True
+    assert conf["errorlog"] == "-"
 
 
 def test_access_log_has_no_query_string_or_request_line() -> None:
-    fmt = runpy.run_path(str(CONF))["access_log_format"]
+    fmt = settings()["access_log_format"]
     # %(r)s is the whole request line and %(q)s the query: both may carry what people typed.
     for leaky in ("%(r)s", "%(q)s", "%(f)s", "%({", "%(a)s"):
         assert leaky not in fmt
