@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -14,8 +13,9 @@ from pathlib import Path
 from .content import library
 from .errors import ContentError, ExplainerError
 from .explain import explain_uploads
+from .limits import LOCAL
 from .model import Answers, Coverage, Explanation
-from .present.json import explanation_to_dict
+from .present.json_stream import write_json
 from .present.text import render_text
 from .read.upload import Role, Upload
 from .values import parse_date
@@ -64,14 +64,13 @@ def _explanation(args: argparse.Namespace) -> Explanation:
         notice_received=args.received,
         lang=args.lang,
     )
-    return explain_uploads(uploads, answers)
+    return explain_uploads(uploads, answers, LOCAL)  # the user's own files: no claim cap
 
 
 def _explain(args: argparse.Namespace) -> int:
     explanation = _explanation(args)
     if args.json:
-        json.dump(explanation_to_dict(explanation), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        write_json(explanation, sys.stdout)  # streamed for a batch of 50,000 claims
     else:
         sys.stdout.write(render_text(explanation, library()))
     return 0

@@ -8,7 +8,7 @@ from datetime import date
 from .checks import ALL_CHECKS, Bundle
 from .codes import explain_codes
 from .content import library
-from .limits import read_within_limits
+from .limits import WEB, Limits, read_within_limits
 from .model import Answers, Document, Explanation, Finding, Severity
 from .read.upload import Upload
 from .totals import compute_totals
@@ -39,6 +39,11 @@ def explain(documents: Sequence[Document], answers: Answers | None = None) -> Ex
     )
 
 
-def explain_uploads(uploads: Sequence[Upload], answers: Answers | None = None) -> Explanation:
-    """Read the uploaded papers (under the time and size limits) and explain them."""
-    return explain(read_within_limits(uploads), answers)
+def explain_uploads(
+    uploads: Sequence[Upload], answers: Answers | None = None, limits: Limits = WEB
+) -> Explanation:
+    """Read the uploaded papers (under the profile's time and size limits) and explain them.
+
+    The web's profile is the default; the command line passes LOCAL for the user's own files.
+    """
+    return explain(read_within_limits(uploads, limits), answers)

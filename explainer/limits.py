@@ -12,6 +12,11 @@ The papers come from strangers, so every read is bounded (issue 9, hardening):
 - **size of the answer**: `check_counts` refuses more claims or service lines than a page
   can show, so explaining, checking and rendering stay bounded too.
 
+Two profiles (issue 14): `WEB` for strangers' uploads (all of the above, and the 20 MB upload
+cap of read/upload.py), and `LOCAL` for the user's own files on the command line: no claim,
+line or time cap, so a billing service's 50,000-claim remittance (about 60 MB) is explained
+in one go, bounded only by a file size that keeps memory under 1 GB (bench/bench_x12big.py).
+
 Every refusal is a `LimitExceeded` with plain words; the web layer answers it with a 413.
 
     ExplainerError
@@ -25,21 +30,43 @@ import signal
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
+from dataclasses import dataclass
 from types import FrameType
 
 from .errors import LimitExceeded
 from .model import Document
-from .read.upload import Upload, read_upload
+from .read.upload import MAX_UPLOAD_BYTES, Upload, read_upload
 
 READ_SECONDS = 30.0
 """Reading every paper of one request: a 48-page MSN PDF takes 2 s and OCR about 1.5 s a
 photo, so ten scanned pages fit; gunicorn's worker timeout (60 s) stays the last resort."""
 
 READ_SECONDS_ENV = "BILL_EXPLAINER_READ_SECONDS"
-MAX_CLAIMS = 5000
-MAX_LINES = 20_000
+MAX_CLAIMS = 2000
+MAX_LINES = 10_000
+
+LOCAL_MAX_BYTES = 400 * 1024 * 1024
+"""The CLI's file size cap: memory grows with the file (bench/bench_x12big.py measures a
+50,000-claim, 60 MB 835), and this keeps a 400 MB file within what a laptop can hold."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """One profile of limits; None means no cap. `timed` runs the read under read_seconds()."""
+
+    upload_bytes: int | None
+    claims: int | None
+    lines: int | None
+    timed: bool
+
+
+WEB = Limits(upload_bytes=MAX_UPLOAD_BYTES, claims=MAX_CLAIMS, lines=MAX_LINES, timed=True)
+"""Uploads from strangers (the web app and its API): every cap."""
+
+LOCAL = Limits(upload_bytes=LOCAL_MAX_BYTES, claims=None, lines=None, timed=False)
+"""The user's own files, read by the command line on their own machine: no claim cap."""
 
 TOO_SLOW = (
     "Reading your papers took too long, so we stopped. This can happen with a very long or "
@@ -117,7 +144,9 @@ def _disarm(previous: object) -> None:
 def deadline(seconds: float, message: str = TOO_SLOW) -> Iterator[None]:
     """Run the block under a time limit; LimitExceeded(message) when it runs over.
 
-    Nested deadlines keep the earlier end; only the outermost one sets the timer.
+    Nested deadlines keep the earlier end; only the outermost one sets the timer. When the
+    time runs out inside a nested block, that block's message is the one given (the web
+    app runs each request under a deadline, and reading the papers under its own).
     """
     now = time.monotonic()
     outer = _ENDS_AT.get()
@@ -135,8 +164,9 @@ def deadline(seconds: float, message: str = TOO_SLOW) -> Iterator[None]:
             if armed:
                 _disarm(previous)
     except _Expired:
-        if outer is not None:
-            raise  # the outer deadline() turns it into LimitExceeded
+        if outer is not None and time.monotonic() < ends_at:
+            raise  # the outer deadline() ran out first: it says why, in its words
+        # The time ran out inside this block: its own words say what took too long.
         raise LimitExceeded(message) from None
     finally:
         _ENDS_AT.reset(token)
@@ -149,29 +179,31 @@ def check_deadline(message: str = TOO_SLOW) -> None:
         raise LimitExceeded(message)
 
 
-def check_counts(documents: Sequence[Document]) -> None:
+def check_counts(documents: Sequence[Document], limits: Limits = WEB) -> None:
     """Refuse more claims or service lines than one answer can explain and show."""
     claims = sum(len(document.claims) for document in documents)
-    if claims > MAX_CLAIMS:
+    max_claims = limits.claims
+    if max_claims is not None and claims > max_claims:
         raise LimitExceeded(
-            f"Your papers hold {claims:,} claims. We explain up to {MAX_CLAIMS:,} claims at a "
+            f"Your papers hold {claims:,} claims. We explain up to {max_claims:,} claims at a "
             "time: please send fewer papers, or export one payment at a time from your billing "
             "software."
         )
     lines = sum(len(claim.lines) for document in documents for claim in document.claims)
-    if lines > MAX_LINES:
+    max_lines = limits.lines
+    if max_lines is not None and lines > max_lines:
         raise LimitExceeded(
-            f"Your papers hold {lines:,} service lines. We explain up to {MAX_LINES:,} lines at "
+            f"Your papers hold {lines:,} service lines. We explain up to {max_lines:,} lines at "
             "a time: please send fewer papers at once."
         )
 
 
-def read_within_limits(uploads: Sequence[Upload]) -> list[Document]:
-    """Read every upload under the time limit, then check the claim and line counts."""
+def read_within_limits(uploads: Sequence[Upload], limits: Limits = WEB) -> list[Document]:
+    """Read every upload under the profile's limits (time, size), then check the counts."""
     documents: list[Document] = []
-    with deadline(read_seconds()):
+    with deadline(read_seconds()) if limits.timed else nullcontext():
         for upload in uploads:
             check_deadline()
-            documents.extend(read_upload(upload))
-    check_counts(documents)
+            documents.extend(read_upload(upload, max_bytes=limits.upload_bytes))
+    check_counts(documents, limits)
     return documents

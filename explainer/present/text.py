@@ -18,6 +18,7 @@ from ..model import (
     Severity,
 )
 from ..values import display_date, display_money
+from .summary import capped, more_claims, more_findings
 
 WIDTH = 78
 LABELS: dict[str, dict[Any, str]] = {
@@ -237,16 +238,22 @@ def render_text(explanation: Explanation, library: Library) -> str:
     out.extend(_wrap(line, "") for line in headline(explanation, lang))
     if out[-1] != "":
         out.append("")
-    for finding in explanation.findings:
+    # A batch of 50,000 claims: the first findings of each kind and claims, then counts.
+    shown = capped(explanation.findings, explanation.documents)
+    for finding in shown.findings:
         out.extend(_finding(finding, words))
         out.append("")
+    for first, count in shown.findings_left:
+        out += [_wrap(more_findings(library, lang, first, count), ""), ""]
     bottom = bottom_line(explanation, lang)
     if bottom:
         out += ["", *bottom]
     out += ["", words["documents"].upper()]
-    for document in explanation.documents:
+    for document in shown.documents:
         out.extend(_document(library, document, lang))
         out.append("")
+    if shown.claims_left:
+        out += [_wrap(more_claims(library, lang, shown.claims_left, shown.lines_left), ""), ""]
     if explanation.codes:
         out += [words["codes"].upper()]
         for code in explanation.codes:
