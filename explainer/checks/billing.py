@@ -48,13 +48,14 @@ def _co_amount_matching(notice: Located, excess: Decimal) -> str | None:
     return None
 
 
-def download_cut(bundle: Bundle, notice: Located) -> Decimal | None:
-    """On a claims download that prints no may-owe: paid × r / (1 − r) at the rate for the
-    date of service, on an Original Medicare line paid to the provider (RULES.md)."""
+def payment_cut(bundle: Bundle, notice: Located) -> Decimal | None:
+    """The cut implied by Medicare's payment on a claims-download line: paid × r / (1 − r) at
+    the rate for the date of service, on an Original Medicare line paid to the provider.
+    Downloads print no CO 253, and approved − paid − cost-shares would also hold a primary
+    payer's payment (MSP), which they do not always print: the payment is the sure figure."""
     line = notice.line
     if (
         notice.document.kind is not DocumentKind.CLAIMS_DOWNLOAD
-        or may_owe(line) is not None
         or not bundle.is_original_medicare(notice.document)
         or notice.claim.assigned is not True
         or not line.paid
@@ -63,6 +64,11 @@ def download_cut(bundle: Bundle, notice: Located) -> Decimal | None:
         return None
     rate = rate_on(bundle.library.sequestration, line.date_through or line.date_of_service)
     return cut_implied_by_payment(rate, line.paid) if rate else None
+
+
+def download_cut(bundle: Bundle, notice: Located) -> Decimal | None:
+    """On a claims download that prints no may-owe: the cut implied by Medicare's payment."""
+    return None if may_owe(notice.line) is not None else payment_cut(bundle, notice)
 
 
 def notice_may_owe(bundle: Bundle, notice: Located) -> Decimal | None:
@@ -79,14 +85,15 @@ def notice_may_owe(bundle: Bundle, notice: Located) -> Decimal | None:
 
 
 def implied_sequestration(bundle: Bundle, notice: Located) -> Decimal | None:
-    """Approved − paid − may-owe on an assigned Original Medicare line (RULES.md)."""
+    """Approved − paid − may-owe on an assigned Original Medicare line; on a claims download,
+    the cut implied by Medicare's payment (RULES.md)."""
     line = notice.line
     if not bundle.is_original_medicare(notice.document) or notice.claim.assigned is False:
         return None
+    if notice.document.kind is DocumentKind.CLAIMS_DOWNLOAD:
+        return payment_cut(bundle, notice)
     owed = may_owe(line)
-    if owed is None:
-        return download_cut(bundle, notice)
-    if line.allowed is None or line.paid is None or not line.paid:
+    if line.allowed is None or line.paid is None or owed is None or not line.paid:
         return None
     implied = line.allowed - line.paid - owed
     return implied if implied >= CENT else None
@@ -137,7 +144,7 @@ def _implied_story(bundle: Bundle, notice: Located, excess: Decimal) -> str:
     rate = rate_on(
         bundle.library.sequestration, notice.line.date_through or notice.line.date_of_service
     )
-    if download_cut(bundle, notice) is None or not rate:
+    if payment_cut(bundle, notice) is None or not rate:
         return text_part(bundle, rule, "implied", amount=excess)
     return text_part(
         bundle,

@@ -410,3 +410,15 @@ def test_unassigned_blue_button_claim_lets_the_patient_absorb_the_cut() -> None:
     ]
     explanation = explain_uploads(uploads, Answers(today=TODAY))
     assert not any(f.rule == "contractual-billed-to-patient" for f in explanation.findings)
+
+
+@needs_corpus
+@pytest.mark.parametrize("path", FILES, ids=[path.name[:3] for path in FILES])
+def test_a_download_alone_raises_no_alarm(path: Path) -> None:
+    """B11 (allowed 250, coinsurance 10, paid 50 in 2015) once raised a 'wrong CO 253' warning
+    from approved − paid − cost-shares; a download's cut comes from Medicare's payment."""
+    from explainer import Answers, explain_uploads
+    from tests.conftest import TODAY
+
+    explanation = explain_uploads([Upload(path.read_bytes(), path.name)], Answers(today=TODAY))
+    assert [f.rule for f in explanation.findings if f.severity.value != "info"] == []
