@@ -36,7 +36,7 @@ def generator_hash(seed: str, per_family: int) -> str:
 
 def make_case(family: str, n: int, seed: str) -> Case:
     rng = random.Random(f"{seed}:{family}:{n}")
-    case = Case(family, f"{family}-{n:03d}")
+    case = Case(family, f"{family}-{n:03d}", index=n)
     FAMILIES[family](rng, case)
     return case
 

@@ -18,7 +18,21 @@ from decimal import Decimal
 
 from . import vocab
 from .render import Col, Look, Paper, Row, random_look
-from .truth import ZERO, Case, PaidLine, Service, denied_line, medicare_line, some_date
+from .truth import (
+    PART_B,
+    SEQUESTRATION,
+    ZERO,
+    Case,
+    PaidLine,
+    Service,
+    denied_line,
+    medicare_line,
+    money_between,
+    q,
+    some_date,
+)
+
+LIMIT = Decimal("1.15")  # limiting charge: 115 % of the non-par approved amount (FACTS.md §5)
 
 
 @dataclass
@@ -53,6 +67,45 @@ def msn_claims(rng: random.Random, catalog: tuple[Service, ...], *, n_claims: in
             svc = rng.choice([s for s in catalog if s.code not in {pl.code for pl in cl.lines}])
             cl.lines.append(denied_line(rng, svc, cl.lines[-1].dos))
         claims.append(cl)
+    return claims
+
+
+def unassigned_claims(rng: random.Random, *, over: bool) -> list[MsnClaim]:
+    """Unassigned Part B claims: Medicare pays the patient; the provider may charge up to the
+    limiting charge, which the MSN prints as the most the patient may be billed. `over`: one
+    line charges more than that (`limiting-charge-exceeded`)."""
+    claims = msn_claims(rng, PART_B, n_claims=rng.randrange(1, 3),
+                        providers=vocab.PROVIDERS, unassigned=True)
+    target = rng.choice([pl for cl in claims for pl in cl.lines]) if over else None
+    for cl in claims:
+        for pl in cl.lines:
+            limit = q(pl.allowed * LIMIT)
+            if pl is target:
+                pl.billed = limit + money_between(rng, 3, 40)
+            else:
+                pl.billed = q(pl.allowed * Decimal(str(rng.uniform(1.0, 1.15))))
+            may_owe = min(pl.billed, limit)
+            pl.noncovered = may_owe - pl.deductible - pl.coinsurance  # the part above approved
+    return claims
+
+
+def part_a_claims(rng: random.Random) -> list[MsnClaim]:
+    """Inpatient and skilled nursing claims: one row per stay, no procedure code; deductible
+    and non-covered charges are what the patient may be billed."""
+    start = some_date(rng)
+    claims = []
+    for k, name in enumerate(rng.sample(vocab.HOSPITALS, rng.randrange(1, 3))):
+        d = start + timedelta(days=40 * k + rng.randrange(0, 20))
+        desc = rng.choice(("Inpatient hospital stay", "Skilled nursing facility care",
+                           "Inpatient rehabilitation stay"))
+        billed = money_between(rng, 9000, 60000)
+        before_cut = money_between(rng, float(billed) * 0.2, float(billed) * 0.55)
+        ded = rng.choice((ZERO, Decimal("1676.00"), Decimal("1632.00"))) if k == 0 else ZERO
+        cut = q(before_cut * SEQUESTRATION)
+        noncov = rng.choice((ZERO, ZERO, Decimal("45.00"), Decimal("120.00")))
+        pl = PaidLine(d, "", desc, billed, before_cut + ded, deductible=ded, cut=cut,
+                      paid=before_cut - cut, noncovered=noncov)
+        claims.append(MsnClaim(name, f"{rng.randrange(10**12, 10**13)}", [pl]))
     return claims
 
 
@@ -152,8 +205,8 @@ def _claim(rng: random.Random, p: Paper, case: Case, fname: str, cl: MsnClaim, *
                          "and necessary for your diagnosis. You do not have to pay this amount.")
             case.finding("line-denied")
         units = f"{rng.randrange(1, 3)} " if layout == "classic" and rng.random() < 0.5 else ""
-        desc = (f"{units}{pl.desc} ({pl.code})" if rng.random() < 0.8
-                else f"{pl.desc} - {pl.code}")
+        desc = (pl.desc if not pl.code else f"{units}{pl.desc} ({pl.code})"
+                if rng.random() < 0.8 else f"{pl.desc} - {pl.code}")
         val = {"date": vocab.fmt_date(ds, pl.dos), "desc": desc,
                "yn": "No" if pl.denied else "Yes", "billed": money(pl.billed),
                "allowed": money(pl.allowed), "paid": money(pl.paid), "owe": money(pl.patient),

@@ -166,6 +166,7 @@ class Case:
 
     family: str
     name: str
+    index: int = 1  # the case's number in its family: scenarios cycle by it
     files: dict[str, bytes] = field(default_factory=dict)
     args: list[str] = field(default_factory=list)
     lines: list[dict[str, str]] = field(default_factory=list)
@@ -177,7 +178,12 @@ class Case:
     # sums the paper claims (label, parts, printed total) for the self-check
     sums: list[tuple[str, list[Decimal], Decimal]] = field(default_factory=list)
     paid_lines: list[PaidLine] = field(default_factory=list)
+    rendered_from: dict[str, bytes] = field(default_factory=dict)  # photo -> the PDF it shows
     notes: list[str] = field(default_factory=list)  # what this case is about, for humans
+
+    def pick(self, options: tuple[str, ...]) -> str:
+        """Scenarios cycle through a family's cases, so every family holds each of them."""
+        return options[(self.index - 1) % len(options)]
 
     def line(self, source: str, pl: PaidLine | None = None, *, dos: date | None = None,
              code: str | None = None, amounts: dict[str, Decimal]) -> None:
@@ -236,8 +242,9 @@ def check_case(case: Case) -> list[str]:
         if sum(parts, ZERO) != total:
             problems.append(f"{label}: {sum(parts, ZERO)} != printed {total}")
     files = set(case.files)
-    for a in case.args:
-        if not a.startswith("--") and a not in files:
+    for i, a in enumerate(case.args):
+        valued = i > 0 and case.args[i - 1] in ("--coverage", "--received")
+        if not a.startswith("--") and not valued and a not in files:
             problems.append(f"argument {a} is not a file of the case")
     for row in case.lines:
         if row["source"] not in files:
