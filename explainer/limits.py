@@ -44,8 +44,8 @@ READ_SECONDS = 30.0
 photo, so ten scanned pages fit; gunicorn's worker timeout (60 s) stays the last resort."""
 
 READ_SECONDS_ENV = "BILL_EXPLAINER_READ_SECONDS"
-MAX_CLAIMS = 2000
-MAX_LINES = 10_000
+MAX_CLAIMS = 5000
+MAX_LINES = 20_000
 
 LOCAL_MAX_BYTES = 400 * 1024 * 1024
 """The CLI's file size cap: memory grows with the file (bench/bench_x12big.py measures a

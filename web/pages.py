@@ -21,6 +21,8 @@ from .language import current_lang
 from .letters import letter_offers, letter_words
 from .remittance import remittance_view
 from .view import CodeIndex, has_notice, has_warnings, template_helpers, unchecked_rows
+from .workspace import open_workspace
+from .workspace_model import is_workspace
 
 bp = Blueprint("pages", __name__)
 
@@ -85,6 +87,9 @@ def explain() -> ResponseReturnValue:
             raise
         # The engine's messages are in English (explainer/errors.py).
         return _form_page(form, error.message, status, problem_lang="en")
+    if is_workspace(explanation):
+        # A practice's 835: held sealed for at most 30 minutes and opened as a workspace.
+        return open_workspace(explanation)
     return results_page(explanation)
 
 

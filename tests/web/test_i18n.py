@@ -263,11 +263,32 @@ def test_typed_story_results_in_spanish(es_client: FlaskClient) -> None:
 
 
 def test_835_results_in_spanish(es_client: FlaskClient) -> None:
-    response = post_explain(es_client, notice_files=[(io.BytesIO(REMIT), "remit.835")])
+    # With a bill, the 835 stays on the results page.
+    response = post_explain(
+        es_client, notice_files=[(io.BytesIO(REMIT), "remit.835")], bill_text=STORY_BILL
+    )
     results = page(response)
     assert_spanish(results)
     assert "Pagos en el archivo 835" in results and "Una página para cada paciente" in results
     assert "Negado" in results and "CO 253 por mes de pago" in results
+
+
+def test_835_workspace_in_spanish(es_client: FlaskClient) -> None:
+    # Alone, it opens the workspace: its list, a claim, a sheet and the forget page.
+    response = post_explain(es_client, notice_files=[(io.BytesIO(REMIT), "remit.835")])
+    assert response.status_code == 303
+    listing = page(es_client.get("/workspace"))
+    assert_spanish(listing)
+    assert "Pagos en el archivo 835" in listing and "Olvidarlo ahora" in listing
+    assert "Líneas negadas" in listing and "CO 253 por mes de pago" in listing
+    for path in (
+        "/workspace?show=denied&sort=owes",
+        "/workspace/claims/2",
+        "/workspace/sheets?pick=2",
+    ):
+        assert_spanish(page(es_client.get(path)))
+    assert_spanish(page(es_client.post("/workspace/forget")))
+    assert_spanish(page(es_client.get("/workspace"), 410))
 
 
 def test_letter_page_in_spanish(es_client: FlaskClient) -> None:

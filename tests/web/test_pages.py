@@ -373,10 +373,19 @@ CORPUS_835 = sorted((Path(__file__).resolve().parents[3] / "shared" / "corpus" /
 
 
 @pytest.mark.parametrize("path", CORPUS_835, ids=[p.name for p in CORPUS_835])
-def test_corpus_835_files_make_a_results_page(client: FlaskClient, path: Path) -> None:
+def test_corpus_835_files_open_a_workspace(client: FlaskClient, path: Path) -> None:
     response = post_form(client, notice_files=[(io.BytesIO(path.read_bytes()), path.name)])
-    assert response.status_code in (200, 422), html(response)[:500]
-    page = html(response)
-    assert_layout(page)
-    if response.status_code == 200:
-        assert "Your papers, line by line" in page
+    assert response.status_code in (303, 422), html(response)[:500]
+    if response.status_code == 422:
+        assert_layout(html(response))
+        return
+    assert response.headers["Location"] == "/workspace"
+    page = html(client.get("/workspace"))
+    # The workspace holds the file for 30 minutes, and says so instead of "we do not keep".
+    assert PRIVACY_NOTE not in page and "at most 30 minutes" in page
+    assert_layout(page.replace("at most 30 minutes", PRIVACY_NOTE))
+    assert "Payments in the 835 file" in page and 'id="claims-heading"' in page
+    first = re.search(r'href="(/workspace/claims/1)"', page)
+    if first:
+        assert client.get(first.group(1)).status_code == 200
+        assert client.get("/workspace/sheets?pick=1").status_code == 200

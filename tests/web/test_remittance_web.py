@@ -62,11 +62,16 @@ def page_text(response: Any) -> str:
 
 
 def results(client: FlaskClient, data: bytes = REMIT, lang: str = "en") -> str:
-    """The results page for an uploaded 835 file."""
+    """The results page for an 835 file sent with a bill.
+
+    An 835 alone opens the workspace (tests/web/test_workspace_web.py); with other papers
+    it stays on the results page, whose 835 part these tests cover.
+    """
     response = post_multipart(
         client,
         "/explain",
         {
+            "bill_text": STORY_BILL,
             "notice_files": [(io.BytesIO(data), "remit.835")],
             "qmb": "unsure",
             "coverage": "",
@@ -211,7 +216,11 @@ def test_csv_with_csrf_token(csrf_client: FlaskClient) -> None:
     response = post_multipart(
         csrf_client,
         "/explain",
-        {"csrf_token": token.group(1), "notice_files": [(io.BytesIO(REMIT), "r.835")]},
+        {
+            "csrf_token": token.group(1),
+            "bill_text": STORY_BILL,
+            "notice_files": [(io.BytesIO(REMIT), "r.835")],
+        },
     )
     form = CSV_FORM.search(page_text(response))
     assert form
