@@ -13,6 +13,7 @@ from flask import Flask, Request, Response
 from flask_wtf.csrf import CSRFProtect
 
 from explainer.content import library
+from explainer.resources import package_folder
 from web import LIBRARY_KEY
 
 MEGABYTE = 1024 * 1024
@@ -98,11 +99,11 @@ def _security_headers(response: Response) -> Response:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the web app; a ContentError from the content library stops start-up."""
-    here = os.path.dirname(os.path.abspath(__file__))
+    # templates/ and static/ ship inside the web package (docs/decisions/0006-package-data.md).
     app = BillExplainerApp(
         __name__,
-        template_folder=os.path.join(here, "templates"),
-        static_folder=os.path.join(here, "static"),
+        template_folder=package_folder("web", "templates"),
+        static_folder=package_folder("web", "static"),
     )
     app.config.from_mapping(_config(test_config))
     app.logger.setLevel(logging.INFO)
