@@ -50,12 +50,26 @@ class Server:
     stdout: Path
     stderr: Path
 
-    def worker_pids(self) -> list[int]:
-        """The master's child processes (the workers), from /proc."""
+    def _children(self) -> list[int]:
         pids: list[int] = []
         for children in Path(f"/proc/{self.process.pid}/task").glob("*/children"):
             pids += [int(pid) for pid in children.read_text().split()]
         return sorted(pids)
+
+    @staticmethod
+    def _is_vault(pid: int) -> bool:
+        try:
+            return b"web.workspace_vault" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return False
+
+    def worker_pids(self) -> list[int]:
+        """The master's worker processes, from /proc (not the workspace vault beside them)."""
+        return [pid for pid in self._children() if not self._is_vault(pid)]
+
+    def vault_pid(self) -> int | None:
+        """The workspace vault process the master started (web/workspace_vault.py)."""
+        return next((pid for pid in self._children() if self._is_vault(pid)), None)
 
     def logs(self) -> bytes:
         """Everything gunicorn and the app wrote so far."""

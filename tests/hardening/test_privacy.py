@@ -7,6 +7,10 @@ to a temporary file, a broken PDF (the error path), a file *name*, then the lett
 the results page offers. Afterwards the canary must be in no file under the temporary
 directories, the working directory, or the logs; and while a large upload was arriving, no
 worker may have held a temporary file open.
+
+The one thing kept, an 835 workspace (docs/decisions/0007), is checked where it lives: the
+vault process's whole memory holds no canary (ciphertext only), no URL the pages link to or
+redirect to names it, and after "Forget it now" or 30 minutes nothing is left to open.
 """
 
 from __future__ import annotations
@@ -14,21 +18,28 @@ from __future__ import annotations
 import http.client
 import io
 import os
+import re
 import tempfile
 import time
 import urllib.parse
 import uuid
+import zlib
 from collections.abc import Iterator
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
+from app import create_app
 from tests import pdf_fixtures
 from tests.x12_factory import ClaimSpec, Payment, build_835, many_claims, medicare_line
+from web.workspace import VAULT_KEY
+from web.workspace_vault import HOLD_SECONDS
 
 from .conftest import ROOT, Server, start_server, stop_server
 
@@ -73,27 +84,32 @@ def post_forms(page: str) -> list[tuple[str, dict[str, str]]]:
 
 
 class Browser:
-    """One person's session: a cookie jar of one cookie, and the form's CSRF token."""
+    """One person's session: a cookie jar, the form's CSRF token, every URL it was sent to."""
 
     def __init__(self, server: Server) -> None:
         parts = urllib.parse.urlsplit(server.url)
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
-        self.cookie = ""
+        self.cookies: dict[str, str] = {}
+        self.urls: list[str] = []
 
     def request(
         self, method: str, path: str, body: bytes = b"", content_type: str = ""
     ) -> tuple[int, bytes]:
         connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
         headers = {"Content-Type": content_type} if content_type else {}
-        if self.cookie:
-            headers["Cookie"] = self.cookie
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        self.urls.append(path)
         try:
             connection.request(method, path, body=body or None, headers=headers)
             answer = connection.getresponse()
             data = answer.read()
             for name, value in answer.getheaders():
                 if name.lower() == "set-cookie":
-                    self.cookie = value.split(";", 1)[0]
+                    key, _, rest = value.split(";", 1)[0].partition("=")
+                    self.cookies[key] = rest
+                elif name.lower() == "location":
+                    self.urls.append(value)
             return answer.status, data
         finally:
             connection.close()
@@ -262,15 +278,34 @@ def test_nothing_uploaded_is_kept_logged_or_written(server: Server, tmp_path: Pa
             status, _ = browser.post_form(pdf_action, pdf_fields)
             assert status == 200
 
-    # 3. The 835, to the page (CSV follow-up) and to the API.
-    status, page = browser.post_multipart(
+    # 3. The 835: its workspace, every link on it the front desk would follow, its files.
+    status, _ = browser.post_multipart(
         "/explain", [("csrf_token", token), ("notice_files", _file(remittance, "remit.835"))]
     )
+    assert status == 303
+    status, page = browser.request("GET", "/workspace?q=" + canary[:12])
     assert status == 200 and needle in page
-    for action, fields in post_forms(page.decode()):
-        if action.endswith(".csv"):
-            status, _ = browser.post_form(action, fields)
-            assert status == 200
+    links = [
+        html_unescape(link) for link in re.findall(r'(?:href|action)="([^"]+)"', page.decode())
+    ]
+    for link in links:
+        if link.startswith("/workspace") and "forget" not in link:
+            status, answer = browser.request("GET", link)
+            assert status == 200, link
+            if link.startswith("/workspace/claims/"):
+                assert needle in answer
+    for link in ("/workspace/claims.csv", "/workspace/co-253-by-month.csv"):
+        assert browser.request("GET", link)[0] == 200
+    vault = server.vault_pid()
+    assert vault is not None, "the vault process runs beside the workers"
+    assert needle not in process_memory(vault), "the vault holds the canary in plain text"
+    assert needle not in " ".join(browser.urls).encode(), browser.urls
+    assert "workspace" in browser.cookies
+    workspace_cookie = browser.cookies["workspace"]
+    status, _ = browser.post_form("/workspace/forget", {"csrf_token": _token_on(page)})
+    assert status == 200
+    browser.cookies["workspace"] = workspace_cookie  # a copy of the key opens nothing now
+    assert browser.request("GET", "/workspace")[0] == 410
 
     # 4. The API, with every kind of paper.
     status, answer = browser.post_multipart(
@@ -308,6 +343,34 @@ def test_nothing_uploaded_is_kept_logged_or_written(server: Server, tmp_path: Pa
     assert leaked == [], f"the canary was written to {leaked}"
 
 
+def html_unescape(text: str) -> str:
+    return text.replace("&amp;", "&")
+
+
+def _token_on(page: bytes) -> str:
+    for action, fields in post_forms(page.decode()):
+        if action == "/workspace/forget":
+            return fields["csrf_token"]
+    raise AssertionError("the workspace offers Forget it now")
+
+
+def process_memory(pid: int) -> bytes:
+    """Every readable mapping of a process (root reads /proc/<pid>/mem)."""
+    chunks = []
+    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as memory:
+        for line in maps:
+            span, perms = line.split()[:2]
+            if "r" not in perms or line.rstrip().endswith(("[vvar]", "[vsyscall]")):
+                continue
+            start, end = (int(value, 16) for value in span.split("-"))
+            try:
+                memory.seek(start)
+                chunks.append(memory.read(end - start))
+            except (OSError, ValueError, OverflowError):
+                continue
+    return b"".join(chunks)
+
+
 def _trickle_upload_and_watch(server: Server, data: bytes) -> list[str]:
     """Send a 700 KB file part slowly; look at every worker's open files while it arrives."""
     boundary, body = encode_multipart(MultiDict([("notice", _file(data, "remit.835"))]))
@@ -330,3 +393,72 @@ def _trickle_upload_and_watch(server: Server, data: bytes) -> list[str]:
     finally:
         connection.close()
     return held
+
+
+# --- the workspace's vault, in the app's process ---------------------------------------------
+
+
+@pytest.fixture
+def vault_app() -> Iterator[Flask]:
+    """The app with the vault process (as served) and a clock the test moves."""
+    clock = [1_000_000.0]
+    app = create_app(
+        {
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "RATE_LIMIT_PER_MINUTE": 0,
+            "WORKSPACE_VAULT": "shared",
+            "WORKSPACE_CLOCK": lambda: clock[0],
+        }
+    )
+    app.config["TEST_CLOCK"] = clock
+    yield app
+    process = app.extensions[VAULT_KEY + "_process"]
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def _open_workspace(app: Flask, canary: str) -> tuple[FlaskClient, str]:
+    client = app.test_client()
+    line = medicare_line(Decimal("150.00"), Decimal("100.00"))
+    claims = (ClaimSpec(number="C1", lines=(line,), patient=(canary, "JANE"), provider=canary),)
+    data = build_835(Payment(claims=claims, payer=f"{canary} PAYER", payee=canary))
+    boundary, body = encode_multipart(MultiDict([("notice_files", _file(data, f"{canary}.835"))]))
+    response = client.post(
+        "/explain", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == 303
+    assert canary not in response.headers["Location"]
+    page = client.get("/workspace").get_data(as_text=True)
+    assert canary in page  # it was read: the checks below are not vacuous
+    return client, page
+
+
+def test_the_vault_holds_ciphertext_only(vault_app: Flask) -> None:
+    canary = f"CANARY-{uuid.uuid4().hex}"
+    client, page = _open_workspace(vault_app, canary)
+    held = vault_app.extensions[VAULT_KEY].blobs()
+    assert len(held) == 1
+    blob = held[0]
+    for form in (canary, canary.lower(), canary.upper()):
+        assert form.encode() not in blob
+    # Ciphertext does not compress; a pickled (even zlib'd) workspace would.
+    assert len(zlib.compress(blob, 9)) > 0.99 * len(blob)
+    # The key is in the cookie only: not in the page, not in any link.
+    key = client.get_cookie("workspace")
+    assert key is not None and key.value.split(".")[1] not in page
+    for link in re.findall(r'(?:href|action)="([^"]+)"', page):
+        assert canary not in link and key.value not in link
+
+
+def test_nothing_is_left_after_forget_it_now(vault_app: Flask) -> None:
+    client, _ = _open_workspace(vault_app, f"CANARY-{uuid.uuid4().hex}")
+    assert client.post("/workspace/forget").status_code == 200
+    assert vault_app.extensions[VAULT_KEY].blobs() == []
+
+
+def test_nothing_is_left_after_30_minutes(vault_app: Flask) -> None:
+    client, _ = _open_workspace(vault_app, f"CANARY-{uuid.uuid4().hex}")
+    vault_app.config["TEST_CLOCK"][0] += HOLD_SECONDS
+    assert client.get("/workspace").status_code == 410
+    assert vault_app.extensions[VAULT_KEY].blobs() == []
