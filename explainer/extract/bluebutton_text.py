@@ -139,7 +139,7 @@ def _raw_line(items: list[TextField], claim_where: str) -> _RawLine:
         or (f"revenue code {revenue} {revenue_text or ''}".strip() if revenue else None),
         billed=fields.money("submitted"),
         allowed=fields.money("allowed"),
-        units=Decimal(quantity) if quantity and quantity.isdigit() else None,
+        units=Decimal(quantity) if quantity and quantity.isdigit() and len(quantity) <= 6 else None,
         where=f"{claim_where}, line {number} (file line {items[0].line})",
     )
     return _RawLine(fields, line, total_row=revenue == "0001")

@@ -28,8 +28,18 @@ from typing import Any
 
 from ..model import Claim, Coverage, Document, DocumentKind, Format, ServiceLine
 from ..read.fhir import FhirResources, Resource, read_fhir
-from .fhir_amounts import Amounts, codings, financial, mapping, patient_share, read_amounts
+from .fhir_amounts import (
+    Amounts,
+    as_dict,
+    as_list,
+    codings,
+    financial,
+    mapping,
+    patient_share,
+    read_amounts,
+)
 
+MAX_UNITS = Decimal(1_000_000)
 HCPCS = re.compile(r"^(?:[A-Z]\d{4}|\d{4}[0-9A-Z])$")
 BLUE_BUTTON = re.compile(r"^https://bluebutton\.cms\.gov/")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
@@ -68,13 +78,15 @@ def _period(
 
 
 def _is_blue_button(eob: Resource) -> bool:
-    systems = [str(i.get("system", "")) for i in eob.get("identifier") or [] if isinstance(i, dict)]
-    systems += [str(c.get("system", "")) for c in codings(eob.get("type"))]
+    systems = [
+        str(i.get("system", "")) for i in as_list(eob.get("identifier")) if isinstance(i, dict)
+    ]
+    systems += [c.system for c in codings(eob.get("type"))]
     return any(BLUE_BUTTON.match(system) for system in systems)
 
 
 def _type_codes(eob: Resource) -> set[str]:
-    return {str(c.get("code", "")) for c in codings(eob.get("type"))}
+    return {c.code for c in codings(eob.get("type"))}
 
 
 def _name(resource: Resource | None) -> str | None:
@@ -87,7 +99,11 @@ def _name(resource: Resource | None) -> str | None:
         first = name[0]
         if isinstance(first.get("text"), str):
             return str(first["text"])
-        parts = [*(first.get("prefix") or []), *(first.get("given") or []), first.get("family")]
+        parts = [
+            *(as_list(first.get("prefix"))),
+            *(as_list(first.get("given"))),
+            first.get("family"),
+        ]
         words = " ".join(str(part) for part in parts if isinstance(part, str) and part)
         return words or None
     return None
@@ -106,9 +122,9 @@ def _provider(found: FhirResources, eob: Resource) -> str | None:
     named = _party(found, eob, eob.get("provider"))
     if named:
         return named
-    for member in eob.get("careTeam") or []:
+    for member in as_list(eob.get("careTeam")):
         if isinstance(member, dict):
-            roles = {str(c.get("code", "")) for c in codings(member.get("role"))}
+            roles = {c.code for c in codings(member.get("role"))}
             if roles & {"rendering", "performing", "primary"}:
                 named = _party(found, eob, member.get("provider"))
                 if named:
@@ -117,9 +133,9 @@ def _provider(found: FhirResources, eob: Resource) -> str | None:
 
 
 def _claim_number(eob: Resource) -> str | None:
-    identifiers = [i for i in eob.get("identifier") or [] if isinstance(i, dict)]
+    identifiers = [i for i in as_list(eob.get("identifier")) if isinstance(i, dict)]
     for identifier in identifiers:
-        unique = any(c.get("code") == "uc" for c in codings(identifier.get("type")))
+        unique = any(c.code == "uc" for c in codings(identifier.get("type")))
         if unique and isinstance(identifier.get("value"), str):
             return str(identifier["value"])
     for identifier in identifiers:
@@ -129,9 +145,9 @@ def _claim_number(eob: Resource) -> str | None:
 
 
 def _extension_code(eob: Resource, url: str) -> str | None:
-    for extension in eob.get("extension") or []:
+    for extension in as_list(eob.get("extension")):
         if isinstance(extension, dict) and extension.get("url") == url:
-            return next((str(c.get("code")) for c in codings(extension.get("valueCoding"))), None)
+            return next((c.code for c in codings(extension.get("valueCoding"))), None)
     return None
 
 
@@ -142,17 +158,17 @@ def _assigned(eob: Resource) -> bool | None:
     paid_to = _extension_code(eob, PAYMENT_TO_URL)
     if paid_to in {"1", "2"}:
         return paid_to == "1"
-    for info in eob.get("supportingInfo") or []:
+    for info in as_list(eob.get("supportingInfo")):
         if not isinstance(info, dict):
             continue
-        if any(c.get("code") == ASSIGNMENT_INFO for c in codings(info.get("category"))):
+        if any(c.code == ASSIGNMENT_INFO for c in codings(info.get("category"))):
             for coding in codings(info.get("code")):
-                display = str(coding.get("display", "")).lower()
+                display = coding.display.lower()
                 if re.search(r"\b(not|non|un)[- ]?assigned\b", display):
                     return False
                 if "assigned" in display:
                     return True
-    payee = {str(c.get("code", "")) for c in codings((eob.get("payee") or {}).get("type"))}
+    payee = {c.code for c in codings(as_dict(eob.get("payee")).get("type"))}
     if "provider" in payee:
         return True
     if payee & {"subscriber", "beneficiary"}:
@@ -168,15 +184,15 @@ def _coverage(found: FhirResources, eob: Resource, blue_button: bool) -> Coverag
             else Coverage.ORIGINAL_MEDICARE
         )
     told: list[str] = []
-    for insurance in eob.get("insurance") or []:
+    for insurance in as_list(eob.get("insurance")):
         if not isinstance(insurance, dict):
             continue
-        coverage = found.resolve(str((insurance.get("coverage") or {}).get("reference", "")), eob)
+        coverage = found.resolve(str(as_dict(insurance.get("coverage")).get("reference", "")), eob)
         if coverage:
-            told += [str(c.get("display", "")) for c in codings(coverage.get("type"))]
+            told += [c.display for c in codings(coverage.get("type"))]
             told += [
                 str(cls.get("name", ""))
-                for cls in coverage.get("class") or []
+                for cls in as_list(coverage.get("class"))
                 if isinstance(cls, dict)
             ]
     words = " ".join(told).lower()
@@ -194,24 +210,23 @@ def _procedure(item: Resource) -> tuple[str | None, str | None]:
     table = mapping()
     description = None
     for coding in codings(item.get("productOrService")):
-        if coding.get("system") in table.procedure and coding.get("code"):
-            return str(coding["code"]).upper(), coding.get("display")
-        description = description or coding.get("display")
-        if not description and "ndc" in str(coding.get("system", "")):
-            description = f"drug (NDC {coding.get('code')})"
+        if coding.system in table.procedure and coding.code:
+            return coding.code.upper(), coding.display or None
+        description = description or coding.display or None
+        if not description and "ndc" in coding.system and coding.code:
+            description = f"drug (NDC {coding.code})"
     for coding in codings(item.get("revenue")):
-        if coding.get("system") in table.revenue and coding.get("code"):
-            shown = coding.get("display") or ""
-            description = description or f"revenue code {coding['code']} {shown}".strip()
+        if coding.system in table.revenue and coding.code:
+            description = description or f"revenue code {coding.code} {coding.display}".strip()
     return None, description
 
 
 def _modifier_codes(item: Resource) -> list[str]:
     codes = []
-    for modifier in item.get("modifier") or []:
+    for modifier in as_list(item.get("modifier")):
         for coding in codings(modifier):
-            if coding.get("system") in mapping().procedure and coding.get("code"):
-                codes.append(str(coding["code"]).upper())
+            if coding.system in mapping().procedure and coding.code:
+                codes.append(coding.code.upper())
     return codes
 
 
@@ -235,20 +250,17 @@ def _paid(amounts: Amounts) -> Decimal | None:
 
 
 def _quantity(item: Resource) -> Decimal | None:
-    value = (
-        (item.get("quantity") or {}).get("value")
-        if isinstance(item.get("quantity"), dict)
-        else None
-    )
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return Decimal(str(value))
-    return None
+    value = as_dict(item.get("quantity")).get("value")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    units = Decimal(str(value))
+    return units if units.is_finite() and abs(units) < MAX_UNITS else None
 
 
 def _line(
     item: Resource, number: int, claim_dates: tuple[date | None, date | None]
 ) -> tuple[ServiceLine, Amounts]:
-    amounts = read_amounts(item.get("adjudication") or [])
+    amounts = read_amounts(as_list(item.get("adjudication")))
     start, end = _period(item, "servicedDate", "servicedPeriod")
     if start is None:
         start, end = claim_dates
@@ -284,7 +296,7 @@ def _claim(
     lines: list[ServiceLine] = []
     money = False
     unknown: set[str] = set()
-    for position, item in enumerate(eob.get("item") or [], start=1):
+    for position, item in enumerate(as_list(eob.get("item")), start=1):
         if not isinstance(item, dict):
             continue
         line, amounts = _line(item, position, dates)
@@ -294,8 +306,8 @@ def _claim(
         for code in amounts.reason_codes:
             warnings.append(f"{where}, {line.where}: reason {code} is given without an amount.")
     # benefitBalance first: a Blue Button carrier `total` may mislabel the charge (B01).
-    totals = read_amounts([*financial(eob.get("benefitBalance")), *(eob.get("total") or [])])
-    header = read_amounts(eob.get("adjudication") or [])
+    totals = read_amounts([*financial(eob.get("benefitBalance")), *(as_list(eob.get("total")))])
+    header = read_amounts(as_list(eob.get("adjudication")))
     money = money or totals.any_money
     if unknown:
         warnings.append(

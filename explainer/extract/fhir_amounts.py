@@ -90,14 +90,41 @@ def mapping() -> FhirMapping:
     )
 
 
-def codings(concept: Any) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class Coding:
+    """A FHIR Coding with text fields only ('' where absent or not text)."""
+
+    system: str
+    code: str
+    display: str
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def as_list(value: Any) -> list[Any]:
+    """A JSON array, or [] for anything else (hostile files put numbers where lists go)."""
+    return value if isinstance(value, list) else []
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def codings(concept: Any) -> list[Coding]:
     """The codings of a CodeableConcept (or of a bare Coding), skipping malformed ones."""
     if not isinstance(concept, dict):
         return []
     found = concept.get("coding")
-    if isinstance(found, list):
-        return [c for c in found if isinstance(c, dict)]
-    return [concept] if "code" in concept else []
+    raw = found if isinstance(found, list) else ([concept] if "code" in concept else [])
+    return [
+        Coding(
+            _text(c.get("system")), _text(c.get("code")).strip(), _text(c.get("display")).strip()
+        )
+        for c in raw
+        if isinstance(c, dict)
+    ]
 
 
 def money(value: Any) -> Decimal | None:
@@ -122,7 +149,7 @@ def meaning(category: Any) -> tuple[str | None, str]:
     table = mapping()
     generic: tuple[str | None, str] = (None, "")
     for coding in codings(category):
-        key = (str(coding.get("system", "")), str(coding.get("code", "")))
+        key = (coding.system, coding.code)
         if key in table.specific:
             return table.specific[key], key[1]
         if key in table.generic and generic[0] is None:
@@ -157,7 +184,7 @@ def _reason(adjudication: dict[str, Any], amounts: Amounts) -> None:
     group: str | None = None
     carc: str | None = None
     for coding in codings(adjudication.get("reason")):
-        system, code = str(coding.get("system", "")), str(coding.get("code", "")).strip()
+        system, code = coding.system, coding.code
         if system in table.combined:
             match = _COMBINED.match(code)
             if match:
@@ -180,7 +207,7 @@ def _reason(adjudication: dict[str, Any], amounts: Amounts) -> None:
 def read_amounts(adjudications: Iterable[Any]) -> Amounts:
     """Each adjudication by its category; the first amount of each field wins."""
     amounts = Amounts()
-    for adjudication in adjudications:
+    for adjudication in adjudications if isinstance(adjudications, (list, tuple)) else []:
         if not isinstance(adjudication, dict):
             continue
         if "reason" in adjudication:
@@ -199,10 +226,10 @@ def read_amounts(adjudications: Iterable[Any]) -> Amounts:
 
 def financial(balances: Any) -> Iterable[dict[str, Any]]:
     """benefitBalance[].financial[] as adjudication-like rows (type → category, usedMoney)."""
-    for balance in balances if isinstance(balances, list) else []:
+    for balance in as_list(balances):
         if not isinstance(balance, dict):
             continue
-        for row in balance.get("financial") or []:
+        for row in as_list(balance.get("financial")):
             if isinstance(row, dict) and isinstance(row.get("usedMoney"), dict):
                 yield {"category": row.get("type"), "amount": row["usedMoney"]}
 

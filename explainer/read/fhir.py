@@ -42,7 +42,8 @@ class FhirResources:
     def resolve(self, reference: str, container: Resource | None = None) -> Resource | None:
         """A reference as FHIR writes it: '#id' (contained), 'Type/id', or a full URL."""
         if reference.startswith("#") and container is not None:
-            for contained in container.get("contained") or []:
+            contained_list = container.get("contained")
+            for contained in contained_list if isinstance(contained_list, list) else []:
                 if isinstance(contained, dict) and contained.get("id") == reference[1:]:
                     return contained
             return None
@@ -114,7 +115,8 @@ def _collect(value: Any, found: FhirResources, source: str, in_bundle: bool = Fa
         return
     kind = value["resourceType"]
     if kind == "Bundle" and not in_bundle:
-        for entry in value.get("entry") or []:
+        entries = value.get("entry")
+        for entry in entries if isinstance(entries, list) else []:
             if not isinstance(entry, dict):
                 continue
             resource = entry.get("resource")

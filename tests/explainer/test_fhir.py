@@ -422,3 +422,59 @@ def test_a_download_alone_raises_no_alarm(path: Path) -> None:
 
     explanation = explain_uploads([Upload(path.read_bytes(), path.name)], Answers(today=TODAY))
     assert [f.rule for f in explanation.findings if f.severity.value != "info"] == []
+
+
+WEIRD: list[object] = [
+    None,
+    True,
+    0,
+    -1,
+    1e308,
+    float("nan"),
+    "",
+    "IGNORED_FIELD",
+    [],
+    {},
+    [1],
+    "9" * 50,
+    10**40,
+    {"value": "NaN"},
+    {"coding": "x"},
+    {"coding": [1, 2]},
+]
+
+
+def _paths(node: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    found = [path]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _paths(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _paths(value, (*path, index))
+    return found
+
+
+@needs_corpus
+def test_corpus_files_with_values_swapped_for_junk_never_crash() -> None:
+    """Hostile or broken exports put numbers where lists go, lists where text goes, NaN where
+    money goes: the reader answers with a Document or a kind error, never a traceback."""
+    import random
+
+    from explainer import Answers, explain
+    from explainer.present.json import explanation_to_dict
+
+    rng = random.Random(16)
+    for _ in range(200):
+        data = json.loads(rng.choice(FILES).read_text())
+        for _ in range(rng.randint(1, 5)):
+            path = rng.choice(_paths(data)[1:])
+            parent = data
+            for key in path[:-1]:
+                parent = parent[key]  # type: ignore[index]
+            parent[path[-1]] = WEIRD[rng.randrange(len(WEIRD))]  # type: ignore[index]
+        try:
+            document = extract_fhir(json.dumps(data).encode(), "junk.json")
+        except ExplainerError:
+            continue
+        explanation_to_dict(explain([document], Answers()))
