@@ -15,6 +15,7 @@ from flask_wtf.csrf import CSRFProtect
 from explainer.content import library
 from explainer.resources import package_folder
 from web import LIBRARY_KEY
+from web.form_text import StrictFormDataParser
 
 MEGABYTE = 1024 * 1024
 
@@ -27,8 +28,11 @@ class InMemoryRequest(Request):
     werkzeug's default_stream_factory spools any upload above 500 KB to a
     SpooledTemporaryFile on disk; we promise that papers are never written to disk
     (PRODUCT.md "Promises"), so every file part goes into a BytesIO. MAX_CONTENT_LENGTH
-    bounds how much memory one request can take.
+    bounds how much memory one request can take. Text fields that are not UTF-8 are
+    refused (web/form_text.py), never guessed at.
     """
+
+    form_data_parser_class = StrictFormDataParser
 
     def _get_file_stream(
         self,

@@ -16,6 +16,7 @@ from explainer import (
     UnsupportedDocument,
 )
 
+from .form_text import UndecodableForm
 from .intake import BadInput
 
 # status: (slug for the API, title, plain words for people); the words follow the page language.
@@ -70,6 +71,10 @@ CODE_NOT_FOUND = lazy_gettext(
     "Check the code on your paper, or look for it on the codes page."
 )
 CANNOT_READ_TITLE = lazy_gettext("We could not read that")
+UNDECODABLE_MESSAGE = lazy_gettext(
+    "Some of the text we received was not sent as UTF-8, so we could not read it. Please "
+    "type or paste it again. If you copied it from a file, upload the file instead."
+)
 
 
 def status_for(error: ExplainerError) -> int:
@@ -165,6 +170,11 @@ def _bad_input(error: BadInput) -> ResponseReturnValue:
     return error_response(error.status, error.slug, error.message)
 
 
+def _undecodable(_error: UndecodableForm) -> ResponseReturnValue:
+    """A form field whose bytes are not UTF-8 (web/form_text.py): say so, not "nothing sent"."""
+    return error_response(400, "bad-encoding", UNDECODABLE_MESSAGE, CANNOT_READ_TITLE)
+
+
 def _server_error(_error: Exception) -> ResponseReturnValue:
     """Anything unexpected: Flask has already logged where (app.py logs no message or content)."""
     slug, title, message = HTTP_ERRORS[500]
@@ -177,4 +187,5 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(ExplainerError, _explainer_error)
     app.register_error_handler(BadInput, _bad_input)
+    app.register_error_handler(UndecodableForm, _undecodable)
     app.register_error_handler(500, _server_error)

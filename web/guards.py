@@ -1,15 +1,22 @@
-"""Guards that run before anything reads a request's body: the rate limit, and a too-big upload.
+"""Guards around every request: the rate limit, a too-big upload, and a deadline on every view.
 
-Both answer before CSRF or the form parser touch the body, so a refused request costs
-almost nothing. Installed by create_app with `install(app)`.
+The first two answer before CSRF or the form parser touch the body, so a refused request
+costs almost nothing. The deadline (issue 17) puts every route, not only reading papers,
+under the same time limit: a letter PDF from hostile text must not hold a worker for
+15 s. Installed by create_app with `install(app)`, after the blueprints.
 """
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, current_app, request
 from flask.typing import ResponseReturnValue
+
+from explainer.limits import deadline, read_seconds
 
 from .errors import HTTP_ERRORS, error_response
 from .ratelimit import FixedWindowLimiter, configured_limit
@@ -18,6 +25,9 @@ LIMITER_KEY = "bill_explainer_rate_limiter"
 DRAIN_FACTOR = 2
 """A body up to twice MAX_CONTENT_LENGTH is read and thrown away before the 413 goes out."""
 _CHUNK = 64 * 1024
+REQUEST_TOO_SLOW = (
+    "This took too long, so we stopped. Please try again with a shorter text or fewer papers."
+)
 
 
 def _too_many_requests(wait: float) -> ResponseReturnValue:
@@ -48,8 +58,22 @@ def _drain_oversized_body() -> None:
         left -= len(chunk)
 
 
+def _under_deadline(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The view, run under the request time limit (LimitExceeded, a kind 413, past it)."""
+
+    @functools.wraps(view)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with deadline(read_seconds(), REQUEST_TOO_SLOW):
+            return view(*args, **kwargs)
+
+    return run
+
+
 def install(app: Flask) -> None:
-    """Put the guards first among the before-request hooks (ahead of CSRF's form parsing)."""
+    """Put the guards first among the before-request hooks (ahead of CSRF's form parsing),
+    and every view registered so far under the request deadline."""
+    for endpoint, view in list(app.view_functions.items()):
+        app.view_functions[endpoint] = _under_deadline(view)
     limit = configured_limit(app)
     limiter = FixedWindowLimiter(limit) if limit else None
     if limiter:

@@ -7,6 +7,7 @@ from fpdf import FPDF
 
 from ..letters import Letter
 from ..resources import package_folder
+from .visible_text import collapse_invisible
 
 FONTS = package_folder("explainer", "fonts")
 BODY_SIZE = 12
@@ -28,7 +29,10 @@ def _write(
     pdf: FPDF, text: str, *, bold: bool = False, size: int = BODY_SIZE, gap: float = 2.5
 ) -> None:
     pdf.set_font("DejaVu", "B" if bold else "", size)
-    pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT", align="L")
+    # Runs of zero-width characters make multi_cell quadratic (issue 17): cut them first.
+    pdf.multi_cell(
+        0, size * 0.5, collapse_invisible(text), new_x="LMARGIN", new_y="NEXT", align="L"
+    )
     pdf.ln(gap)
 
 

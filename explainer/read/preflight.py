@@ -84,6 +84,7 @@ _HEIGHT = re.compile(rb"/Height\s+(\d+\s+\d+\s+R|\d+)")
 _COLUMNS = re.compile(rb"/Columns\s+(\d+\s+\d+\s+R|\d+)")
 _ROWS = re.compile(rb"/Rows\s+(\d+\s+\d+\s+R|\d+)")
 _HEX = re.compile(rb"[0-9A-Fa-f]+")
+_HEX_START = frozenset(bytes([c]) for c in b"0123456789abcdefABCDEF \t\r\n\x0c")
 
 # Filter names as PDF 2.0 §7.4 spells them, with the abbreviations PDF readers accept.
 _ALIASES = {
@@ -208,7 +209,9 @@ def _looks_like_zlib(head: bytes | memoryview) -> bool:
 
 def _sniff_hex(packed: memoryview | bytes) -> memoryview | bytes:
     """Hex text whose first bytes decode to a zlib header is undone, declared or not."""
-    head = re.sub(rb"\s+", b"", bytes(packed[:64]))[:4]
+    if packed[:1] not in _HEX_START:
+        return packed
+    head = b"".join(bytes(packed[:64]).split())[:4]
     if len(head) == 4 and _HEX.fullmatch(head) and _looks_like_zlib(binascii.unhexlify(head)):
         return _undo_text_coding("ASCIIHexDecode", packed)
     return packed
@@ -223,8 +226,9 @@ def _filters(header: bytes, objects: ObjectIndex) -> list[str]:
     value = objects.resolve_all(objects.resolve(found.group(1)))
     names = []
     for raw in _NAME.findall(value):
-        name = _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
-        text = name.decode("latin-1")
+        if b"#" in raw:
+            raw = _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
+        text = raw.decode("latin-1")
         names.append(_ALIASES.get(text, text))
     return names
 
