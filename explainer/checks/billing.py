@@ -54,9 +54,13 @@ def payment_cut(bundle: Bundle, notice: Located) -> Decimal | None:
     Downloads print no CO 253, and approved − paid − cost-shares would also hold a primary
     payer's payment (MSP), which they do not always print: the payment is the sure figure."""
     line = notice.line
+    # A download may mix Part B with Part D claims: each claim says its own coverage.
+    coverage = notice.claim.coverage
+    if coverage is Coverage.UNKNOWN:
+        coverage = bundle.coverage_of(notice.document)
     if (
         notice.document.kind is not DocumentKind.CLAIMS_DOWNLOAD
-        or not bundle.is_original_medicare(notice.document)
+        or coverage is not Coverage.ORIGINAL_MEDICARE
         or notice.claim.assigned is not True
         or not line.paid
         or line.paid < 0
@@ -88,10 +92,10 @@ def implied_sequestration(bundle: Bundle, notice: Located) -> Decimal | None:
     """Approved − paid − may-owe on an assigned Original Medicare line; on a claims download,
     the cut implied by Medicare's payment (RULES.md)."""
     line = notice.line
-    if not bundle.is_original_medicare(notice.document) or notice.claim.assigned is False:
-        return None
     if notice.document.kind is DocumentKind.CLAIMS_DOWNLOAD:
         return payment_cut(bundle, notice)
+    if not bundle.is_original_medicare(notice.document) or notice.claim.assigned is False:
+        return None
     owed = may_owe(line)
     if line.allowed is None or line.paid is None or owed is None or not line.paid:
         return None

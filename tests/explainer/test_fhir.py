@@ -478,3 +478,24 @@ def test_corpus_files_with_values_swapped_for_junk_never_crash() -> None:
         except ExplainerError:
             continue
         explanation_to_dict(explain([document], Answers()))
+
+
+@needs_corpus
+def test_a_download_mixing_part_b_and_part_d_still_checks_the_part_b_cut() -> None:
+    from explainer import Answers, Role, explain_uploads
+    from tests.conftest import TODAY
+
+    part_d = json.loads((FHIR / "B06_bfd_v2_partD_pde.json").read_text())
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "entry": [{"resource": json.loads(_carrier_2024("A"))}, {"resource": part_d}],
+    }
+    uploads = [
+        Upload(json.dumps(bundle).encode(), "all.json", Role.NOTICE),
+        Upload(BILL, "bill.txt", Role.BILL),
+    ]
+    explanation = explain_uploads(uploads, Answers(today=TODAY))
+    assert explanation.documents[0].coverage is Coverage.UNKNOWN  # mixed: each claim says its own
+    flagged = [(f.rule, f.amount) for f in explanation.findings if f.severity.value == "alert"]
+    assert flagged == [("contractual-billed-to-patient", Decimal("1.60"))]
