@@ -164,17 +164,14 @@ def _place(row: LedgerRow) -> str:
 
 
 def _main_amount(row: LedgerRow) -> Decimal | None:
-    for name in (
-        Field.AMOUNT,
-        Field.OWES,
-        Field.BALANCE,
-        *PAYMENT_COLUMNS,
-        *ADJUSTMENT_COLUMNS,
-        Field.BILLED,
-    ):
+    """The row's own amount; a balance column only when the row has nothing else (a running
+    balance beside a refund is not the refund)."""
+    for name in (Field.AMOUNT, Field.OWES, *PAYMENT_COLUMNS, *ADJUSTMENT_COLUMNS, Field.BILLED):
         if name in row.columns:
             return row.columns[name]
-    return row.amounts[0] if row.amounts else None
+    if row.amounts:
+        return row.amounts[0]
+    return row.columns.get(Field.BALANCE)
 
 
 def _follow_balance(

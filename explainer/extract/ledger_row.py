@@ -132,7 +132,7 @@ def row_from_cells(
         if amount is not None and name not in {Field.DATE, Field.POSTED, Field.CODE, Field.UNITS}:
             columns[name] = amount
     service = cells.get(Field.SERVICE, "")
-    code, modifiers = procedure(service, cells.get(Field.CODE, ""))
+    code, modifiers = service_code(service, cells.get(Field.CODE, ""))
     first, last = date_range(cells.get(Field.DATE, ""))
     posted, _ = date_range(cells.get(Field.POSTED, ""))
     words = f"{service} {cells.get(Field.NOTES, '')} {cells.get(Field.OTHER, '')}"
@@ -155,6 +155,18 @@ def row_from_cells(
         bare_codes=bare,
         low_confidence=low_confidence,
     )
+
+
+_CODE_IN_TEXT = re.compile(r"(?<![\w/.$-])(\d{4}[0-9FTU]|[A-V]\d{4})(?![\w/.,])")
+
+
+def service_code(service: str, code_cell: str = "") -> tuple[str | None, tuple[str, ...]]:
+    """The procedure code of a row: the code column, '(99214)', a leading code, or a code
+    standing anywhere in a pasted description ('Office visit 99214')."""
+    code, modifiers = procedure(service, code_cell)
+    if code is None and (found := _CODE_IN_TEXT.search(service)):
+        return found.group(1), ()
+    return code, modifiers
 
 
 # ---------------------------------------------------------------- what kind a row is

@@ -9,7 +9,7 @@ a line with a number we could not place is reported in `warnings`, never silentl
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -36,8 +36,9 @@ from ..values import (
     display_money,
     money_from_match,
 )
-from .ledger import LedgerRow, read_ledger, with_provider
+from .ledger import LedgerRow, read_ledger, row_from_cells, with_provider
 from .table import Field, coded_adjustments
+from .tabular import TableHeader, cells_under, header_of, is_total, notice_line, split_pasted
 
 # --- what the words on a line mean -------------------------------------------------------
 
@@ -170,7 +171,9 @@ COVERAGE_MARKERS: tuple[tuple[re.Pattern[str], Coverage], ...] = (
     (re.compile(r"\bmedicaid\b", re.IGNORECASE), Coverage.MEDICAID),
     (
         re.compile(
-            r"original medicare|medicare summary notice|\bpart b\b|\bpart a\b", re.IGNORECASE
+            r"original medicare|medicare summary notice|\bpart b\b|\bpart a\b"
+            r"|medicare[- ]approved|medicare paid",  # Medicare's own columns (a claims export)
+            re.IGNORECASE,
         ),
         Coverage.ORIGINAL_MEDICARE,
     ),
@@ -391,9 +394,15 @@ def sniff_coverage(text: str, kind: DocumentKind) -> Coverage:
 class _TypedReader:
     """Walks the lines, building claims; one instance per document."""
 
-    def __init__(self, source: str, kind: DocumentKind) -> None:
+    def __init__(
+        self, source: str, kind: DocumentKind, format: Format = Format.TEXT, unit: str = "line"
+    ) -> None:
         self.source = source
         self.kind = kind
+        self.format = format
+        self.unit = unit
+        """What a row is called in evidence: 'line 4' of typed text, 'row 4' of a CSV."""
+        self.table: TableHeader | None = None
         self.claims: list[_ClaimBuilder] = [_ClaimBuilder()]
         self.warnings: list[str] = []
         self.notice_date: date | None = None
@@ -644,6 +653,50 @@ class _TypedReader:
             return dict(zip(("billed", "allowed", "paid", "patient_owes"), loose, strict=True))
         return None
 
+    def table_row(self, number: int, cells: list[str], line: str | None) -> bool:
+        """A pasted or exported table's header or data row; False when it is not one."""
+        header = header_of(cells, line)
+        if header is not None:
+            self.table = header
+            return True
+        filled = [cell for cell in cells if cell]
+        if self.table is None:
+            return False
+        if len(filled) < 2:
+            if line is not None:
+                self.table = None  # a pasted table ends at a line that is not one of its rows
+            return False
+        placed = cells_under(self.table, cells, line)
+        if placed is None:
+            return False
+        where = f"{self.unit} {number}"
+        if self.kind is DocumentKind.PROVIDER_BILL:
+            self.ledger_rows.append(row_from_cells(placed, where, " ".join(filled)))
+            return True
+        if is_total(placed):
+            return True  # a claim's printed total repeats its lines
+        service = notice_line(placed, where)
+        if service is None:
+            return False
+        self._table_claim(cells)
+        self.claim.lines.append(service)
+        return True
+
+    def _table_claim(self, cells: list[str]) -> None:
+        """A claim-number or provider column starts a new claim where its value changes."""
+        table = self.table
+        assert table is not None
+        for column, attribute in (
+            (table.claim_column, "claim_number"),
+            (table.provider_column, "provider"),
+        ):
+            if column is None or column >= len(cells) or not cells[column]:
+                continue
+            value = cells[column]
+            if getattr(self.claim, attribute) not in (None, value):
+                self._new_claim_if_used()
+            setattr(self.claim, attribute, value)
+
     def bill(self) -> Document:
         """A provider's bill: its rows read as a ledger (one reading for every format)."""
         reading = read_ledger(self.ledger_rows)
@@ -651,7 +704,7 @@ class _TypedReader:
         return Document(
             source=self.source,
             kind=self.kind,
-            format=Format.TEXT,
+            format=self.format,
             notice_date=self.notice_date,
             claims=with_provider(reading.claims, provider),
             warnings=tuple(self.warnings) + reading.warnings,
@@ -674,7 +727,7 @@ class _TypedReader:
         return Document(
             source=self.source,
             kind=self.kind,
-            format=Format.TEXT,
+            format=self.format,
             coverage=coverage,
             payer=self.payer or ("Medicare" if self.kind is DocumentKind.MSN else None),
             notice_date=self.notice_date,
@@ -753,9 +806,49 @@ def _date_text(text: str) -> date | None:
 
 def extract_typed(text: str, source: str, role: Role = Role.AUTO) -> Document:
     """Read typed or pasted lines of a notice or a bill into a Document."""
+    return read_rows(text.splitlines(), source, role)
+
+
+def _pasted_cells(line: str) -> list[str] | None:
+    """A line's cells when it may be a row of a pasted table (tabs, '|' or wide gaps)."""
+    if "\t" in line or "|" in line or "  " in line.strip():
+        return split_pasted(line)
+    return None
+
+
+def read_rows(
+    rows: Sequence[str | Sequence[str]],
+    source: str,
+    role: Role = Role.AUTO,
+    format: Format = Format.TEXT,
+) -> Document:
+    """Read lines of text, or rows of cells (a CSV or XLSX export), into a Document.
+
+    Lines outside a table (headers like 'Provider:', ledger rows, totals) are read as typed
+    lines; rows under a table header are read by their columns."""
+    lines = [
+        row if isinstance(row, str) else "  ".join(cell for cell in row if cell) for row in rows
+    ]
+    cells = [_pasted_cells(row) if isinstance(row, str) else list(row) for row in rows]
+    text = "\n".join(lines)
     kind = sniff_kind(text, role)
-    reader = _TypedReader(source, kind)
-    for number, line in enumerate(text.splitlines(), start=1):
+    header = next((h for c in cells if c and (h := header_of(c)) is not None), None)
+    if (
+        header is not None
+        and role is Role.AUTO
+        and kind not in {DocumentKind.MSN, DocumentKind.EOB}
+    ):
+        kind = DocumentKind.PROVIDER_BILL if header.looks_like_ledger else kind
+    if format is not Format.TEXT and kind is not DocumentKind.PROVIDER_BILL and role is Role.AUTO:
+        kind = DocumentKind.CLAIMS_DOWNLOAD
+    unit = "line" if format is Format.TEXT else "row"
+    reader = _TypedReader(source, kind, format, unit)
+    for number, (line, row_cells) in enumerate(zip(lines, cells, strict=True), start=1):
+        raw = rows[number - 1]
+        if row_cells is not None and reader.table_row(
+            number, row_cells, raw if isinstance(raw, str) else None
+        ):
+            continue
         reader.feed(number, line)
     document = reader.document(text, sniff_coverage(text, kind))
     if not document.claims and document.statement is None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+import zipfile
 
 from ..model import Format
 
@@ -58,7 +61,33 @@ def sniff_format(data: bytes) -> Format:
         return Format.X12
     if head.lstrip()[:1] in (b"{", b"[") and _FHIR_HINT.search(sample):
         return Format.FHIR
+    if head.startswith(b"PK\x03\x04") and is_workbook(data):
+        return Format.XLSX
+    if looks_like_csv(head):
+        return Format.CSV
     return Format.TEXT
+
+
+def is_workbook(data: bytes) -> bool:
+    """An XLSX workbook: a zip whose directory names xl/workbook.xml (nothing is unpacked)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, ValueError):
+        return False
+
+
+def looks_like_csv(head: bytes) -> bool:
+    """A CSV export: a header row of 3+ comma (or semicolon) separated words without digits,
+    and the row below it with as many fields. Typed lines with a comma in a date do not."""
+    lines = [line for line in head.decode("utf-8", "ignore").splitlines() if line.strip()][:10]
+    for delimiter in ",;":
+        counts = [len(next(csv.reader([line], delimiter=delimiter))) for line in lines]
+        for index in range(len(lines) - 1):
+            header = not any(char.isdigit() for char in lines[index])
+            if header and counts[index] >= 3 and counts[index + 1] == counts[index]:
+                return True
+    return False
 
 
 def is_claims_text_download(data: bytes) -> bool:

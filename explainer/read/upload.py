@@ -67,6 +67,15 @@ def read_upload(upload: Upload, max_bytes: int | None = MAX_UPLOAD_BYTES) -> lis
         from ..extract.fhir import extract_fhir
 
         return [extract_fhir(upload.data, upload.name)]
+    if kind in (Format.CSV, Format.XLSX):
+        from ..extract.typed import read_rows
+        from .sheet import read_csv, read_xlsx
+
+        if kind is Format.XLSX:
+            rows = read_xlsx(upload.data, upload.name)
+        else:
+            rows = read_csv(_decode_text(upload), upload.name)
+        return [read_rows(rows, upload.name, upload.role, kind)]
     if is_claims_text_download(upload.data):
         from ..extract.bluebutton_text import extract_claims_text
 
