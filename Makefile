@@ -39,11 +39,13 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-# The packaging tests (build the wheel, install it in a new venv, serve it) run alone after
-# the xdist run, so they never compete with its workers for the two cores.
+# The packaging tests (build the wheel, install it in a new venv, serve it) and the serial
+# ones (real servers under attack, measuring memory and time) run alone after the xdist run,
+# so they never compete with its workers for the two cores.
 test: install system-deps lint
 	$(VENV)/bin/bill-explainer check-content
-	$(VENV)/bin/pytest -n 2 -p no:cacheprovider -m "not packaging"
+	$(VENV)/bin/pytest -n 2 -p no:cacheprovider -m "not packaging and not serial"
+	$(VENV)/bin/pytest -p no:cacheprovider -m serial tests/hardening
 	$(VENV)/bin/pytest -p no:cacheprovider -m packaging tests/packaging
 
 bench: install system-deps

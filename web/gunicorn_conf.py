@@ -6,6 +6,9 @@ Also usable with gunicorn's own command: `gunicorn -c python:web.gunicorn_conf '
 from __future__ import annotations
 
 import multiprocessing
+from typing import Any
+
+from web import server_errors
 
 # 2 × cores + 1 is gunicorn's rule of thumb; capped at 4 because this machine shares 2 cores
 # and each worker holds whole uploads (up to 20 MB) in memory.
@@ -38,9 +41,14 @@ errorlog = "-"
 loglevel = "info"
 capture_output = False
 
-# Refuse absurd request lines and header sets before Flask sees them.
+# Refuse absurd request lines and header sets before Flask sees them, with our headers.
 limit_request_line = 8190
 limit_request_fields = 100
 
 # No control socket: we never use it, and two servers on one machine would fight over its path.
 control_socket_disable = True
+
+
+def on_starting(_server: Any) -> None:
+    """In the master, before the workers fork: gunicorn's own errors carry our headers."""
+    server_errors.install()
