@@ -48,23 +48,26 @@ def _co_amount_matching(notice: Located, excess: Decimal) -> str | None:
     return None
 
 
+def _assigned_medicare_download(bundle: Bundle, notice: Located) -> bool:
+    """A claims-download line of an Original Medicare claim paid to the provider."""
+    # A download may mix Part B with Part D claims: each claim says its own coverage.
+    coverage = notice.claim.coverage
+    if coverage is Coverage.UNKNOWN:
+        coverage = bundle.coverage_of(notice.document)
+    return (
+        notice.document.kind is DocumentKind.CLAIMS_DOWNLOAD
+        and coverage is Coverage.ORIGINAL_MEDICARE
+        and notice.claim.assigned is True
+    )
+
+
 def payment_cut(bundle: Bundle, notice: Located) -> Decimal | None:
     """The cut implied by Medicare's payment on a claims-download line: paid × r / (1 − r) at
     the rate for the date of service, on an Original Medicare line paid to the provider.
     Downloads print no CO 253, and approved − paid − cost-shares would also hold a primary
     payer's payment (MSP), which they do not always print: the payment is the sure figure."""
     line = notice.line
-    # A download may mix Part B with Part D claims: each claim says its own coverage.
-    coverage = notice.claim.coverage
-    if coverage is Coverage.UNKNOWN:
-        coverage = bundle.coverage_of(notice.document)
-    if (
-        notice.document.kind is not DocumentKind.CLAIMS_DOWNLOAD
-        or coverage is not Coverage.ORIGINAL_MEDICARE
-        or notice.claim.assigned is not True
-        or not line.paid
-        or line.paid < 0
-    ):
+    if not _assigned_medicare_download(bundle, notice) or not line.paid or line.paid < 0:
         return None
     rate = rate_on(bundle.library.sequestration, line.date_through or line.date_of_service)
     return cut_implied_by_payment(rate, line.paid) if rate else None
@@ -77,14 +80,24 @@ def download_cut(bundle: Bundle, notice: Located) -> Decimal | None:
 
 def notice_may_owe(bundle: Bundle, notice: Located) -> Decimal | None:
     """What the notice line leaves the patient: printed, else on a claims download that
-    prints none, approved − paid − the cut implied by the payment (deductible + coinsurance)."""
-    owed = may_owe(notice.line)
+    prints none, approved − paid − the cut implied by the payment (deductible + coinsurance;
+    all of the approved amount where Medicare paid nothing, under the deductible)."""
+    line = notice.line
+    owed = may_owe(line)
     if owed is not None:
         return owed
-    cut = download_cut(bundle, notice)
-    if cut is None or notice.line.allowed is None or notice.line.paid is None:
+    if (
+        not _assigned_medicare_download(bundle, notice)
+        or line.allowed is None
+        or line.paid is None
+        or line.paid < 0
+    ):
         return None
-    left = notice.line.allowed - notice.line.paid - cut
+    rate = rate_on(bundle.library.sequestration, line.date_through or line.date_of_service)
+    if rate is None:
+        return None  # the law for that date is unknown (FACTS.md §1.2)
+    cut = cut_implied_by_payment(rate, line.paid) if rate else Decimal(0)
+    left = line.allowed - line.paid - cut
     return left if left >= 0 else None
 
 
@@ -168,7 +181,6 @@ def _contractual_words(bundle: Bundle, fields: dict[str, Any], excess: Decimal) 
     named = {key: fields[key] for key in ("asked", "service", "notice", "owed")}
     return {
         "lead": text_part(bundle, rule, "lead_notice", **named),
-        "letter_lead": text_part(bundle, rule, "letter_lead_notice", **named),
         "call": text_part(bundle, rule, "call_notice", owed=fields["owed"], amount=excess),
     }
 

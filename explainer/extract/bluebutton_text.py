@@ -34,7 +34,7 @@ from ..values import CENT, cents, parse_date, parse_money
 
 COINSURANCE = Decimal("0.20")
 """Part B coinsurance after the deductible (FACTS.md §8: the 2025 export's Non-Covered)."""
-WRITE_OFF, COINSURANCE_MEANING, UNKNOWN = "charged − allowed", "20% coinsurance", "unknown"
+WRITE_OFF, SHARE, UNKNOWN = "charged − allowed", "your share", "unknown"
 PART_A_TYPES = ("inpatient", "snf", "skilled", "hospice", "home health", "hha")
 _NUMBER_SUFFIX = re.compile(r"\s+\d+(?=/|$)")
 _CODE = re.compile(r"^\s*([A-Z0-9]{2,5})\b(?:\s*-\s*(.*))?$", re.I)
@@ -145,23 +145,6 @@ def _raw_line(items: list[TextField], claim_where: str) -> _RawLine:
     return _RawLine(fields, line, total_row=revenue == "0001")
 
 
-def _non_covered_meaning(lines: list[_RawLine]) -> str:
-    """Decide what 'Non-Covered' means in this file from the lines that print an amount."""
-    votes: set[str] = set()
-    for raw in lines:
-        noncovered = raw.fields.money("noncovered")
-        billed, allowed = raw.line.billed, raw.line.allowed
-        if not noncovered or billed is None or allowed is None or raw.total_row:
-            continue
-        if abs(noncovered - (billed - allowed)) <= CENT:
-            votes.add(WRITE_OFF)
-        elif abs(noncovered - cents(allowed * COINSURANCE)) <= CENT:
-            votes.add(COINSURANCE_MEANING)
-        else:
-            votes.add(UNKNOWN)
-    return votes.pop() if len(votes) == 1 else UNKNOWN
-
-
 @dataclass(slots=True)
 class _RawClaim:
     fields: _Fields
@@ -200,30 +183,75 @@ def _line_payments(
     paid = claim.fields.money("provider_paid")
     lines = [raw for raw in claim.lines if not raw.total_row]
     payments: list[Decimal | None] = [None] * len(lines)
-    if paid is None:
-        return payments, False
     with_money = [i for i, raw in enumerate(lines) if raw.line.allowed]
+    if paid is None or not with_money:
+        return payments, False
     if len(with_money) == 1:
         payments[with_money[0]] = paid
         return payments, False
-    if not with_money or rate is None:
+    if rate is None:
         return payments, False
-    shares: list[Decimal] = []
-    for index in with_money:
-        raw = lines[index]
-        allowed = raw.line.allowed or Decimal(0)
-        noncovered = raw.fields.money("noncovered")
-        coinsurance = (
-            noncovered
-            if meaning == COINSURANCE_MEANING and noncovered is not None
-            else cents(allowed * COINSURANCE)
-        )
-        shares.append(cents((allowed - coinsurance) * (1 - rate)))
-    if abs(sum(shares, Decimal(0)) - paid) > CENT * len(shares):
-        return payments, False
-    for index, share in zip(with_money, shares, strict=True):
+    priced = [i for i, raw in enumerate(lines) if raw.line.allowed is not None]
+    shares = _share_shares(claim, rate) if meaning == SHARE else None
+    if shares is None:
+        # No share printed that adds up: try the plain 80/20 line, 20% of approved.
+        shares = [
+            cents((allowed - cents(allowed * COINSURANCE)) * (1 - rate))
+            for allowed in (lines[i].line.allowed or Decimal(0) for i in priced)
+        ]
+        if abs(sum(shares, Decimal(0)) - paid) > CENT * len(shares):
+            return payments, False
+    for index, share in zip(priced, shares, strict=True):
         payments[index] = share
     return payments, True
+
+
+def _claim_rate(claim: _RawClaim) -> Decimal | None:
+    return rate_on(library().sequestration, claim.fields.day("start"))
+
+
+def _share_shares(claim: _RawClaim, rate: Decimal | None) -> list[Decimal] | None:
+    """Each line's payment if 'Non-Covered' is the person's share (deductible + coinsurance):
+    (allowed − non-covered) × (1 − rate), when these add up to the claim's payment."""
+    paid = claim.fields.money("provider_paid")
+    lines = [raw for raw in claim.lines if not raw.total_row and raw.line.allowed is not None]
+    shares_of = [raw.fields.money("noncovered") for raw in lines]
+    if paid is None or rate is None or not lines or any(nc is None for nc in shares_of):
+        return None
+    shares = [
+        cents(((raw.line.allowed or Decimal(0)) - (nc or Decimal(0))) * (1 - rate))
+        for raw, nc in zip(lines, shares_of, strict=True)
+    ]
+    return shares if abs(sum(shares, Decimal(0)) - paid) <= CENT * len(shares) else None
+
+
+def _non_covered_meaning(claims: list[_RawClaim]) -> str:
+    """What 'Non-Covered' means in this file. Each claim that prints a non-zero amount votes:
+    the person's share when Medicare's payment is approved − it, less the cut, line by line
+    (the 2025 export: 20% coinsurance, or the whole approved amount under the deductible);
+    charged − approved when every non-zero amount is that (the 2013 file); else unknown."""
+    votes: set[str] = set()
+    for claim in claims:
+        lines = [raw for raw in claim.lines if not raw.total_row]
+        if not any(raw.fields.money("noncovered") for raw in lines):
+            continue  # nothing to tell the meanings apart
+        if _is_part_b(claim) and _share_shares(claim, _claim_rate(claim)) is not None:
+            votes.add(SHARE)
+            continue
+        written_off = [
+            raw.line.billed is not None
+            and raw.line.allowed is not None
+            and abs(noncovered - (raw.line.billed - raw.line.allowed)) <= CENT
+            for raw in lines
+            if (noncovered := raw.fields.money("noncovered"))
+        ]
+        votes.add(WRITE_OFF if all(written_off) else UNKNOWN)
+    return votes.pop() if len(votes) == 1 else UNKNOWN
+
+
+def _is_part_b(claim: _RawClaim) -> bool:
+    kind = (claim.fields.text("claim_type") or "").lower().replace(" ", "")
+    return kind == "partb"
 
 
 def _is_part_a(claim: _RawClaim) -> bool:
@@ -232,7 +260,7 @@ def _is_part_a(claim: _RawClaim) -> bool:
 
 
 def _is_part_d(claim: _RawClaim) -> bool:
-    return "part d" in (claim.fields.text("claim_type") or "").lower()
+    return claim.source.drug or "part d" in (claim.fields.text("claim_type") or "").lower()
 
 
 def _claim(raw: _RawClaim, meaning: str, trust_may_bill: bool, warnings: list[str]) -> Claim:
@@ -313,8 +341,9 @@ def _meaning_warnings(download: TextDownload, meaning: str, trust_may_bill: bool
     said = {
         WRITE_OFF: "'Non-Covered' on the lines is the charge minus the approved amount "
         "(what Medicare did not approve), by the file's own numbers.",
-        COINSURANCE_MEANING: "'Non-Covered' on the lines equals 20% of the approved amount: "
-        "we read it as your coinsurance, by the file's own numbers.",
+        SHARE: "'Non-Covered' on the lines is your share (deductible and coinsurance): "
+        "Medicare's payment is the approved amount minus it, less the sequestration cut, on "
+        "every claim that shows one.",
         UNKNOWN: "We could not tell what 'Non-Covered' means in this file: checks that rest "
         "on the lines are given as information only.",
     }
@@ -342,7 +371,7 @@ def extract_claims_text(text: str, source: str) -> Document:
             source=source,
         )
     raws = [_raw_claim(claim) for claim in download.claims]
-    meaning = _non_covered_meaning([line for raw in raws for line in raw.lines])
+    meaning = _non_covered_meaning(raws)
     trust_may_bill = not _may_be_billed_ignored(raws)
     warnings = _meaning_warnings(download, meaning, trust_may_bill)
     claims = [_claim(raw, meaning, trust_may_bill, warnings) for raw in raws]

@@ -16,6 +16,8 @@ _RULE = re.compile(r"^-{8,}\s*$")
 _FIELD = re.compile(r"^(?P<label>[^:\n]{1,100}?)\s*:\s*(?P<value>.*?)\s*$")
 _LINES_TITLE = re.compile(r"^Claim Lines for Claim Number:\s*(?P<number>\S+)", re.I)
 _CLAIMS_TITLE = re.compile(r"^Claim Summary\s*$", re.I)
+_DRUG_TITLE = re.compile(r"Part D Claims\s*$", re.I)
+"""2025: 'Prescription Drug / Part D Claims', one claim per 'Claim Service Date' (no number)."""
 GENERATION_2013 = "2013"
 GENERATION_2025 = "2025"
 
@@ -35,6 +37,8 @@ class TextClaim:
     number: str | None = None
     number_read: bool = False
     line: int = 0
+    drug: bool = False
+    """Listed in the Part D section (the 2025 export prints no claim type or number there)."""
 
     def add(self, item: TextField) -> None:
         (self.lines[-1] if self.lines else self.fields).append(item)
@@ -55,7 +59,7 @@ def read_claims_text(text: str) -> TextDownload:
     """Claims of the download in order: summary fields, then each service line's fields."""
     download = TextDownload(generation=_generation(text))
     lines = text.splitlines()
-    in_claims = False
+    in_claims = in_drugs = False
     current: TextClaim | None = None
     after_rule = False
     for number, raw in enumerate(lines, start=1):
@@ -75,7 +79,8 @@ def read_claims_text(text: str) -> TextDownload:
                 download.claims.append(current)
             continue
         if titled:
-            in_claims = bool(_CLAIMS_TITLE.match(line))
+            in_drugs = bool(_DRUG_TITLE.search(line))
+            in_claims = in_drugs or bool(_CLAIMS_TITLE.match(line))
             continue
         if not in_claims:
             continue
@@ -84,7 +89,10 @@ def read_claims_text(text: str) -> TextDownload:
             continue
         item = TextField(match.group("label").strip(), match.group("value").strip(), number)
         label = item.label.lower()
-        if label == "claim number":
+        if in_drugs and label == "claim service date":
+            current = TextClaim(line=number, drug=True)
+            download.claims.append(current)
+        elif label == "claim number":
             if current is None or current.number != item.value or current.number_read:
                 current = TextClaim(number=item.value, line=number)
                 download.claims.append(current)

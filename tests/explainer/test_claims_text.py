@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -124,6 +125,64 @@ EXPORT_2025 = (
         "115.71",
         "90.71",
     )
+)
+
+PART_D_2025 = """
+--------------------------------
+Prescription Drug / Part D Claims
+
+--------------------------------
+
+Source: Medicare.gov/my
+
+Claim Service Date: 12/01/2025
+
+Pharmacy Service / Provider: 1265531628
+
+Drug Code: 70377000315
+
+Days' Supply: 90
+
+--------------------------------
+
+
+
+--------------------------------
+
+Claim Service Date: 08/23/2025
+
+Pharmacy Service / Provider: 83602786
+
+Drug Code: 16571060000
+
+Days' Supply: 4
+
+--------------------------------
+
+--------------------------------
+Preventive Services
+
+--------------------------------
+
+Description:
+
+Next Eligible Date: 07/01/2021
+"""
+
+
+# Under the deductible, as in a real 2025 export: 'Non-Covered' is the whole approved amount
+# of the visit (Medicare paid nothing for it) and 0.00 on the lab test, which Medicare paid in
+# full less the cut: (35.09 − 0.00) × 0.98 = 34.39; a $0 quality-reporting code beside them.
+EXPORT_2025_DEDUCTIBLE = EXPORT_2025 + claim_2025(
+    "0385486200163",
+    "03/02/2025",
+    [
+        ("99203", "339.32", "95.21", "95.21"),
+        ("87651", "71.58", "35.09", "0.00"),
+        ("G8427", "0.00", "0.00", "0.00"),
+    ],
+    "130.30",
+    "34.39",
 )
 
 EXPORT_2013 = """--------------------------------
@@ -284,7 +343,7 @@ def test_2025_export_reads_keys_placeholders_and_repeated_claim_numbers() -> Non
     # Split by arithmetic: (98.98 − 19.80) × 0.98 = 77.60 and (16.73 − 3.35) × 0.98 = 13.11.
     assert [ln.paid for ln in later.lines] == [D("77.60"), D("13.11")]
     said = " ".join(document.warnings)
-    assert "20% of the approved amount" in said and "You May be Billed" in said
+    assert "your share (deductible and coinsurance)" in said and "You May be Billed" in said
     assert "assigned only when Medicare paid the provider" in said
 
 
@@ -401,3 +460,29 @@ def test_the_bottom_line_counts_only_the_download_lines_the_bill_asks_about() ->
     # Without a bill, the whole download: 19.80 + 19.80 + 3.35 (each line's worked-out share).
     alone = explain_uploads([Upload(EXPORT_2025.encode(), "claims.txt")], Answers(today=TODAY))
     assert alone.totals.may_owe_at_most == D("42.95")
+
+
+def test_2025_export_under_the_deductible() -> None:
+    document = extract_claims_text(EXPORT_2025_DEDUCTIBLE, "claims.txt")
+    assert "your share (deductible and coinsurance)" in document.warnings[0]
+    visit, lab, quality = document.claims[2].lines
+    assert (visit.paid, lab.paid, quality.paid) == (D("0.00"), D("34.39"), D("0.00"))
+    # The lab test: 34.39 × 0.02 / 0.98 = 0.70 was Medicare's cut; nothing is the patient's.
+    assert rules(explain(EXPORT_2025_DEDUCTIBLE, bill("03/02/2025", "87651", "0.70"))) == [
+        ("contractual-billed-to-patient", "alert", "0.70")
+    ]
+    # The visit went to the deductible: the whole 95.21 may be billed, not a cent more.
+    fine = explain(EXPORT_2025_DEDUCTIBLE, bill("03/02/2025", "99203", "95.21"))
+    assert [f for f in fine.findings if f.severity is not Severity.INFO] == []
+    more = explain(EXPORT_2025_DEDUCTIBLE, bill("03/02/2025", "99203", "120.00"))
+    assert rules(more) == [("bill-exceeds-notice", "alert", "24.79")]
+
+
+def test_2025_part_d_section_is_read_as_drug_claims_and_nothing_after_it() -> None:
+    document = extract_claims_text(EXPORT_2025 + PART_D_2025, "claims.txt")
+    drugs = document.claims[2:]
+    assert [(c.coverage, c.date_from, c.claim_number) for c in drugs] == [
+        (Coverage.MEDICARE_PART_D, date(2025, 12, 1), None),
+        (Coverage.MEDICARE_PART_D, date(2025, 8, 23), None),
+    ]
+    assert all(line.billed is None and line.paid is None for c in drugs for line in c.lines)
