@@ -3,16 +3,19 @@
 What the file's fields mean is decided per file, by arithmetic, and said in the warnings:
 
 - line "Non-Covered": in the 2013 file it is charged − allowed (the part Medicare did not
-  approve); in the 2025 export it is the 20% coinsurance on Part B lines. Lines with a
-  non-zero amount vote; if they do not agree, the meaning is unknown and every line is marked
+  approve); in the 2025 export it is the person's share on Part B lines (the 20% coinsurance,
+  or all of the approved amount under the deductible), proved when Medicare's payment equals
+  (approved − it) × (1 − sequestration rate) line by line. Each claim with a non-zero amount
+  votes; if they do not agree, the meaning is unknown and every line is marked
   low-confidence, so findings resting on it are `info` (RULES.md);
 - claim "You May be Billed": read as printed, unless it is $0.00 on every claim while
   Medicare's own numbers leave the person a share (the 2025 export): then it is ignored;
 - text downloads print no assignment: a claim counts as assigned only when it shows a
   payment to the provider;
 - a claim's payment is given for the whole claim. A line gets it when it is the claim's only
-  line with an approved amount, or when per-line arithmetic ((allowed − coinsurance) ×
-  (1 − sequestration rate), each rounded) adds up to the claim's payment within a cent a line.
+  line with an approved amount, or when per-line arithmetic ((allowed − the person's share,
+  else − 20%) × (1 − sequestration rate), each rounded) adds up to the claim's payment
+  within a cent a line.
 Part D claims carry no amounts; demographic and other sections are never read (reader).
 """
 
