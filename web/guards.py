@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import functools
 import math
+import resource
+import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask.typing import ResponseReturnValue
 
 from explainer.limits import deadline, read_seconds
 
+from .cost_limit import SharedBudget
 from .errors import HTTP_ERRORS, error_response
-from .ratelimit import FixedWindowLimiter, configured_limit
+from .ratelimit import configured_budget
 
-LIMITER_KEY = "bill_explainer_rate_limiter"
+BUDGET_KEY = "bill_explainer_cost_budget"
 DRAIN_FACTOR = 2
 """A body up to twice MAX_CONTENT_LENGTH is read and thrown away before the 413 goes out."""
 _CHUNK = 64 * 1024
@@ -74,20 +78,38 @@ def install(app: Flask) -> None:
     and every view registered so far under the request deadline."""
     for endpoint, view in list(app.view_functions.items()):
         app.view_functions[endpoint] = _under_deadline(view)
-    limit = configured_limit(app)
-    limiter = FixedWindowLimiter(limit) if limit else None
-    if limiter:
-        app.extensions[LIMITER_KEY] = limiter
+    settings = configured_budget(app)
+    # Made here, in the gunicorn master (the app is preloaded): every worker shares it.
+    budget = SharedBudget(settings) if settings else None
+    if budget:
+        app.extensions[BUDGET_KEY] = budget
+        weakref.finalize(app, budget.close)  # tests make many apps; a server keeps its one
 
     def _guard() -> ResponseReturnValue | None:
-        """Refuse past the rate limit; drain a too-big body (werkzeug then answers 413)."""
-        if request.method != "POST":
-            return None
-        if limiter is not None:
-            wait = limiter.hit(request.remote_addr or "unknown")
-            if wait is not None:
+        """Charge the request to its address, refuse it past the budget (POSTs only: reading
+        pages stays free), drain a too-big body (werkzeug then answers 413)."""
+        g.cpu_at_start = cpu_seconds()
+        if budget is not None:
+            posted = request.method == "POST"
+            address = request.remote_addr or "unknown"
+            wait = budget.admit(address, request.content_length or 0, counted=posted)
+            if wait is not None and posted:
                 return _too_many_requests(wait)
-        _drain_oversized_body()
+        if request.method == "POST":
+            _drain_oversized_body()
         return None
 
+    def _charge_cpu(_error: BaseException | None) -> None:
+        """After the answer is made: what it cost in CPU, to its address."""
+        started = g.pop("cpu_at_start", None)
+        if budget is not None and started is not None:
+            budget.charge_cpu(request.remote_addr or "unknown", cpu_seconds() - started)
+
     app.before_request_funcs.setdefault(None, []).insert(0, _guard)
+    app.teardown_request(_charge_cpu)
+
+
+def cpu_seconds() -> float:
+    """CPU time this worker and the reading children it waited for have used so far."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime

@@ -8,7 +8,7 @@ from __future__ import annotations
 import multiprocessing
 from typing import Any
 
-from web import server_errors
+from web import recycling, server_errors
 
 # 2 × cores + 1 is gunicorn's rule of thumb; capped at 4 because this machine shares 2 cores
 # and each worker holds whole uploads (up to 20 MB) in memory.
@@ -26,9 +26,12 @@ graceful_timeout = 30
 keepalive = 5
 
 # Recycle workers now and then so no memory a big upload used lingers; jitter avoids all
-# workers restarting at once.
+# workers restarting at once. 429s do not count (web/recycling.py): a flood of refused
+# requests would otherwise restart every worker about once a second.
 max_requests = 1000
 max_requests_jitter = 100
+pre_request = recycling.pre_request
+post_request = recycling.post_request
 
 # Uploads stay in memory (app.InMemoryRequest); the heartbeat files go to RAM too.
 worker_tmp_dir = "/dev/shm"

@@ -1,4 +1,6 @@
-"""The per-address rate limit on POSTs: a kind 429 with Retry-After, per address, per window."""
+"""The per-address limit on POSTs: a kind 429 with Retry-After, per address, per window.
+
+The budget of bytes and CPU, and its sharing between workers, are in test_cost_limit.py."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from tests.web.conftest import STORY_NOTICE, post_multipart
-from web.ratelimit import FixedWindowLimiter, configured_limit
+from web.cost_limit import Budget, SharedBudget
+from web.ratelimit import configured_limit
 
 
 class FakeClock:
@@ -23,30 +26,37 @@ class FakeClock:
         return self.now
 
 
-def test_fixed_window_counts_per_key_and_resets() -> None:
+def _budget(requests: int = 3, **kwargs: object) -> tuple[SharedBudget, FakeClock]:
     clock = FakeClock()
-    limiter = FixedWindowLimiter(3, 60.0, clock)
-    assert [limiter.hit("a") for _ in range(3)] == [None, None, None]
-    wait = limiter.hit("a")
+    return SharedBudget(Budget(requests, 0, 0.0), clock, **kwargs), clock  # type: ignore[arg-type]
+
+
+def test_fixed_window_counts_per_key_and_resets() -> None:
+    budget, clock = _budget(3)
+    assert [budget.admit("a") for _ in range(3)] == [None, None, None]
+    wait = budget.admit("a")
     assert wait is not None and 0 < wait <= 60
-    assert limiter.hit("b") is None  # another address has its own count
+    assert budget.admit("b") is None  # another address has its own count
     clock.now += wait
-    assert limiter.hit("a") is None  # a new window
+    assert budget.admit("a") is None  # a new window
 
 
 def test_the_table_of_addresses_is_bounded() -> None:
-    limiter = FixedWindowLimiter(1, 60.0, FakeClock(), max_keys=100)
+    """A flood of addresses fills a fixed table; crowded addresses share slots (stricter)."""
+    budget, _ = _budget(1, slots=100)
+    size = len(budget._map)
     for number in range(10_000):
-        limiter.hit(f"10.0.{number // 256}.{number % 256}")
-    assert len(limiter._counts) == 100
+        budget.admit(f"10.0.{number // 256}.{number % 256}")
+    assert len(budget._map) == size
+    assert budget.admit("10.0.0.0") is not None
 
 
 def test_the_limiter_is_thread_safe() -> None:
-    limiter = FixedWindowLimiter(1000, 60.0, FakeClock())
+    budget, _ = _budget(1000)
     allowed = []
 
     def hammer() -> None:
-        allowed.extend(limiter.hit("same") is None for _ in range(200))
+        allowed.extend(budget.admit("same") is None for _ in range(200))
 
     threads = [threading.Thread(target=hammer) for _ in range(8)]
     for thread in threads:

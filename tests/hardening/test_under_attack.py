@@ -137,3 +137,36 @@ def test_errors_below_flask_carry_the_security_headers(
     assert headers[b"cache-control"] == b"no-store"
     assert b"canary" not in body  # nothing of the request is echoed
     normal_request_succeeds(server)
+
+
+# --- a flood from one address --------------------------------------------------------------
+
+
+def test_a_flood_from_one_address_gets_its_budget_across_workers_and_no_restarts(
+    tmp_path: Path,
+) -> None:
+    """8 connections posting for 8 s: at most the 30 a minute get through, whichever worker
+    answers, and the workers that answered thousands of 429s are the same processes."""
+    import threading
+    import time
+
+    limited = start_server(tmp_path, workers=2, env={"BILL_EXPLAINER_RATE_LIMIT": "30"})
+    try:
+        workers = limited.worker_pids()
+        statuses: list[int] = []
+        ends = time.monotonic() + 8
+
+        def flood() -> None:
+            while time.monotonic() < ends:
+                statuses.append(post(limited, "/api/v1/explain", b"CO-45 $1.00", "n.txt")[0])
+
+        threads = [threading.Thread(target=flood) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert statuses.count(200) <= 30 < len(statuses)
+        assert set(statuses) <= {200, 429}
+        assert limited.worker_pids() == workers
+    finally:
+        stop_server(limited)
