@@ -15,7 +15,7 @@ from .billing import (
     check_services_on_notice,
 )
 from .denials import check_appeal_deadline, check_denials
-from .duplicates import check_duplicate_claims, check_duplicate_lines
+from .duplicates import check_duplicate_claims, check_duplicate_lines, check_duplicates_denied
 from .remittance import check_payment_total, check_remittance_balancing
 from .sequestration import check_sequestration
 from .statement import check_statement_balance
@@ -29,6 +29,7 @@ ALL_CHECKS: list[Check] = [
     check_sequestration,
     check_duplicate_lines,
     check_duplicate_claims,
+    check_duplicates_denied,
     check_dates,
     check_services_on_notice,
     check_providers,

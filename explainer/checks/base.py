@@ -116,6 +116,12 @@ def text_part(bundle: Bundle, rule: str, part: str, **fields: Any) -> str:
     return _fill(texts[f"part_{part}"], fields)
 
 
+def _sentence(text: str) -> str:
+    """A detail opens with a capital, also when its template opens with a {service} piece
+    ('reclamación por …' in Spanish)."""
+    return text[:1].upper() + text[1:]
+
+
 def make_finding(
     bundle: Bundle,
     rule: str,
@@ -139,7 +145,7 @@ def make_finding(
         rule=rule,
         severity=severity or Severity(entry["severity"]),
         title=texts["title"].format_map(shown),
-        detail=texts["detail"].format_map(shown),
+        detail=_sentence(texts["detail"].format_map(shown)),
         amount=amount,
         evidence=evidence,
         next_steps=tuple(step.format_map(shown) for step in texts["next_steps"]),

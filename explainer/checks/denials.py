@@ -20,6 +20,7 @@ from ..model import (
 )
 from ..values import display_date
 from .base import Bundle, describe_service, evidence, make_finding
+from .duplicates import line_denied_as_duplicate
 
 COST_SHARING = {"1", "2", "3"}
 APPEAL_DAYS = 120
@@ -56,7 +57,9 @@ def _denied_lines(bundle: Bundle) -> Iterator[Located]:
                 continue
             for line in claim.lines:
                 located = Located(document, claim, line)
-                if is_denied(located):
+                # A repeat turned down as a duplicate (CARC 18) is no denial to appeal: the
+                # payer processed the first claim (duplicate-denied says so, once).
+                if is_denied(located) and not line_denied_as_duplicate(claim, line):
                     yield located
 
 
