@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: install translations messages system-deps run test lint bench accuracy check-content clean
+.PHONY: install translations messages system-deps run test lint bench bench-workspace accuracy check-content clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -50,6 +50,11 @@ test: install system-deps lint
 
 bench: install system-deps
 	$(PY) bench/run.py
+
+# The 835 workspace alone (issue 15): a 5,000-claim 835 against the served app; times and
+# page bytes (targets: upload to first page <= 2 s, later pages <= 0.3 s, pages <= 500 KB).
+bench-workspace: install
+	$(PY) bench/run.py workspace
 
 # Reading accuracy on the layout zoo (tests/zoo/, built into build/zoo when its generator
 # changed): F1 for lines, adjustments and findings and false alerts, per family.

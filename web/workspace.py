@@ -27,6 +27,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -42,9 +43,11 @@ from .view import CodeIndex
 from .workspace_model import (
     SHOWS,
     SORTS,
+    ClaimStore,
     Query,
     Workspace,
     build_workspace,
+    claim_in,
     page_of,
     rows_by_number,
     select,
@@ -63,6 +66,9 @@ from .workspace_words import (
 bp = Blueprint("workspace", __name__, url_prefix="/workspace")
 
 COOKIE = "workspace"
+# The two sealed parts of a workspace in the vault, each under "<id><part>".
+INDEX = ".index"
+CLAIMS = ".claims"
 VAULT_KEY = "bill_explainer_workspace_vault"
 MAX_SHEETS = 500
 """Sheets per print: more makes a page the browser struggles to lay out and print."""
@@ -121,25 +127,42 @@ def open_workspace(explanation: Explanation) -> ResponseReturnValue:
     """Hold the explained 835 (sealed) and send the browser to its first page."""
     old = Ticket.from_cookie(request.cookies.get(COOKIE))
     if old is not None:
-        vault().drop(old.id)  # one workspace per browser: a new file replaces the last
+        _drop(old)  # one workspace per browser: a new file replaces the last
     ticket = Ticket.new()
     now = _now()
-    workspace = build_workspace(explanation, held_until=now + HOLD_SECONDS)
-    vault().put(ticket.id, seal(workspace, ticket), now + HOLD_SECONDS, now)
+    workspace, claims = build_workspace(explanation, held_until=now + HOLD_SECONDS)
+    for part, value in ((INDEX, workspace), (CLAIMS, claims)):
+        vault().put(ticket.id + part, seal(value, ticket, part), now + HOLD_SECONDS, now)
     response = redirect(url_for("workspace.claims"), code=303)
     _set_cookie(response, ticket.cookie_value(), HOLD_SECONDS)
     return response
 
 
-def _load() -> Workspace | None:
+def _drop(ticket: Ticket) -> None:
+    for part in (INDEX, CLAIMS):
+        vault().drop(ticket.id + part)
+
+
+def _open(part: str) -> object | None:
     ticket = Ticket.from_cookie(request.cookies.get(COOKIE))
     if ticket is None:
         return None
-    blob = vault().get(ticket.id, _now())
-    if blob is None:
-        return None
-    value = unseal(blob, ticket)
+    blob = vault().get(ticket.id + part, _now())
+    return unseal(blob, ticket, part) if blob is not None else None
+
+
+def _load() -> Workspace | None:
+    """The index of this browser's workspace; None when there is none (or no longer)."""
+    value = _open(INDEX)
     return value if isinstance(value, Workspace) else None
+
+
+def _claims() -> ClaimStore:
+    """The workspace's claims (sealed apart: list pages never open them)."""
+    value = _open(CLAIMS)
+    if not isinstance(value, tuple):
+        abort(410)
+    return value
 
 
 def _gone(forgotten: bool = False) -> ResponseReturnValue:
@@ -205,6 +228,11 @@ def claims() -> ResponseReturnValue:
         rule_heading=rule_heading,
         rule_step=rule_step,
         finding_items_shown=FINDING_ITEMS_SHOWN,
+        # Looked up once per page, filled in per row ({claim}): see workspace.html.
+        row_words={
+            "print_sheet_of": gettext("Print the sheet of claim %(claim)s", claim="{claim}"),
+            "claim_of": gettext("claim %(claim)s", claim="{claim}"),
+        },
         **_common(workspace, query),
     )
 
@@ -225,7 +253,7 @@ def claim(number: int) -> ResponseReturnValue:
     return render_template(
         "workspace_claim.html",
         row=row,
-        claim=workspace.claim(number),
+        claim=claim_in(_claims(), number),
         payment=workspace.payments[row.payment - 1],
         codes=_codes(workspace),
         findings=[(group, items) for group, items in findings if items and row.claim_number],
@@ -234,11 +262,11 @@ def claim(number: int) -> ResponseReturnValue:
     )
 
 
-def _sheet(workspace: Workspace, codes: CodeIndex, number: int) -> PatientSheet:
+def _sheet(workspace: Workspace, store: ClaimStore, codes: CodeIndex, number: int) -> PatientSheet:
     row = workspace.rows[number - 1]
     document = workspace.payments[row.payment - 1].document
     return patient_sheet(
-        document, workspace.claim(number), f"sheet-{number}", codes, workspace.lang
+        document, claim_in(store, number), f"sheet-{number}", codes, workspace.lang
     )
 
 
@@ -256,9 +284,10 @@ def sheets() -> ResponseReturnValue:
         chosen = rows_by_number(workspace.rows, picks)
     codes = _codes(workspace)
     shown = chosen[:MAX_SHEETS]
+    store = _claims() if shown else ()
     return render_template(
         "workspace_sheets.html",
-        sheets=[_sheet(workspace, codes, row.number) for row in shown],
+        sheets=[_sheet(workspace, store, codes, row.number) for row in shown],
         total=len(chosen),
         max_sheets=MAX_SHEETS,
         single=shown[0] if len(shown) == 1 and request.args.get("which") != "all" else None,
@@ -274,8 +303,9 @@ def claims_file() -> ResponseReturnValue:
     if workspace is None:
         return _gone()
     chosen = select(workspace.rows, Query.from_args(request.args))
+    store = _claims()
     response = Response(
-        claims_csv((row, workspace.claim(row.number)) for row in chosen), mimetype="text/csv"
+        claims_csv((row, claim_in(store, row.number)) for row in chosen), mimetype="text/csv"
     )
     response.headers["Content-Disposition"] = f'attachment; filename="{CSV_NAME}"'
     return response
@@ -297,5 +327,5 @@ def forget() -> ResponseReturnValue:
     """Drop the workspace from the vault at once, and the cookie with it."""
     ticket = Ticket.from_cookie(request.cookies.get(COOKIE))
     if ticket is not None:
-        vault().drop(ticket.id)
+        _drop(ticket)
     return _gone(forgotten=True)

@@ -2,7 +2,7 @@
 
 The vault (web/workspace_vault.py) sees ciphertext and a random id; the 256-bit key and the
 id travel together in one HttpOnly, SameSite=Strict cookie and nowhere else. The id is the
-associated data, so a blob cannot be swapped under another id. A wrong or old key fails the
+associated data (with the part's name), so a blob cannot be swapped under another id. A wrong or old key fails the
 GCM tag: the workspace is simply gone for that browser.
 """
 
@@ -53,19 +53,19 @@ class Ticket:
             return None
 
 
-def seal(value: Any, ticket: Ticket) -> bytes:
+def seal(value: Any, ticket: Ticket, part: str = "") -> bytes:
     """The value pickled, compressed and encrypted: nonce + ciphertext."""
     # Compression first: ciphertext does not compress, and 5,000 claims shrink ~30 times.
     plain = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
     nonce = secrets.token_bytes(NONCE_BYTES)
-    return nonce + AESGCM(ticket.key).encrypt(nonce, plain, ticket.id.encode())
+    return nonce + AESGCM(ticket.key).encrypt(nonce, plain, (ticket.id + part).encode())
 
 
-def unseal(blob: bytes, ticket: Ticket) -> Any | None:
+def unseal(blob: bytes, ticket: Ticket, part: str = "") -> Any | None:
     """The value back, or None when the key or id do not fit the blob."""
     nonce, ciphertext = blob[:NONCE_BYTES], blob[NONCE_BYTES:]
     try:
-        plain = AESGCM(ticket.key).decrypt(nonce, ciphertext, ticket.id.encode())
+        plain = AESGCM(ticket.key).decrypt(nonce, ciphertext, (ticket.id + part).encode())
     except (InvalidTag, ValueError):
         return None
     # Safe to unpickle: the GCM tag proves this server sealed it (only we write the vault).

@@ -438,12 +438,12 @@ def test_the_vault_holds_ciphertext_only(vault_app: Flask) -> None:
     canary = f"CANARY-{uuid.uuid4().hex}"
     client, page = _open_workspace(vault_app, canary)
     held = vault_app.extensions[VAULT_KEY].blobs()
-    assert len(held) == 1
-    blob = held[0]
-    for form in (canary, canary.lower(), canary.upper()):
-        assert form.encode() not in blob
-    # Ciphertext does not compress; a pickled (even zlib'd) workspace would.
-    assert len(zlib.compress(blob, 9)) > 0.99 * len(blob)
+    assert len(held) == 2  # the index and the claims, sealed apart
+    for blob in held:
+        for form in (canary, canary.lower(), canary.upper()):
+            assert form.encode() not in blob
+        # Ciphertext does not compress; a pickled (even zlib'd) workspace would.
+        assert len(zlib.compress(blob, 9)) > 0.99 * len(blob)
     # The key is in the cookie only: not in the page, not in any link.
     key = client.get_cookie("workspace")
     assert key is not None and key.value.split(".")[1] not in page

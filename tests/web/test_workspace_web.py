@@ -356,7 +356,7 @@ def test_months_csv(opened: FlaskClient) -> None:
 
 
 def test_forget_it_now_drops_the_workspace_at_once(app: Flask, opened: FlaskClient) -> None:
-    assert len(blobs(app)) == 1
+    assert len(blobs(app)) == 2
     response = opened.post("/workspace/forget")
     assert response.status_code == 200
     assert "We forgot your 835 file" in response.get_data(as_text=True)
@@ -374,7 +374,7 @@ def test_forget_needs_the_form_token(clock: Clock) -> None:
     fields = {"csrf_token": token.group(1), "notice_files": [(io.BytesIO(REMIT), "r.835")]}
     assert post_multipart(client, "/explain", fields).status_code == 303
     assert client.post("/workspace/forget").status_code == 400
-    assert len(blobs(app)) == 1
+    assert len(blobs(app)) == 2
     form = re.search(
         r'action="/workspace/forget".*?value="([^"]+)"', text(client.get("/workspace")), re.S
     )
@@ -396,12 +396,12 @@ def test_expired_workspaces_are_dropped_by_anyone_s_visit(app: Flask, clock: Clo
     assert upload(first).status_code == 303
     clock.now += HOLD_SECONDS + 1
     assert upload(second, build_835(Payment(claims=(denied_claim("X1"),)))).status_code == 303
-    assert len(blobs(app)) == 1  # the first is gone although its browser never came back
+    assert len(blobs(app)) == 2  # the first's two parts are gone though its browser never came back
 
 
 def test_a_new_upload_replaces_the_last(app: Flask, opened: FlaskClient) -> None:
     assert upload(opened, build_835(Payment(claims=(denied_claim("X1"),)))).status_code == 303
-    assert len(blobs(app)) == 1
+    assert len(blobs(app)) == 2
     assert claim_numbers(text(opened.get("/workspace?show=denied"))) == ["X1"]
 
 
@@ -412,7 +412,7 @@ def test_the_shared_vault_process_serves_the_test_client() -> None:
         client = app.test_client()
         assert upload(client).status_code == 303
         assert claim_numbers(text(client.get("/workspace?q=zedrick"))) == ["ZED1"]
-        assert len(blobs(app)) == 1
+        assert len(blobs(app)) == 2
         client.post("/workspace/forget")
         assert blobs(app) == []
     finally:
