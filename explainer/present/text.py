@@ -19,6 +19,7 @@ from ..model import (
 )
 from ..values import display_date, display_money
 from .summary import capped, more_claims, more_findings
+from .year import year_views
 
 WIDTH = 78
 LABELS: dict[str, dict[Any, str]] = {
@@ -56,6 +57,10 @@ LABELS: dict[str, dict[Any, str]] = {
         "no": "You do not owe this.",
         "depends": "Whether you owe this depends on the group code.",
         "privacy": "Nothing you give us is kept: your papers are read in memory and forgotten.",
+        "year": "Your claims by provider and month",
+        "year_total": "In all",
+        "deductible": "Deductible met",
+        "year_incomplete": "* Some claims do not show what you may owe: the totals leave them out.",
     },
     "es": {
         Severity.ALERT: "ALERTA",
@@ -91,6 +96,10 @@ LABELS: dict[str, dict[Any, str]] = {
         "no": "Usted no debe esto.",
         "depends": "Si usted lo debe depende del código de grupo.",
         "privacy": "No guardamos nada de lo que nos da: sus papeles se leen en memoria y se olvidan.",
+        "year": "Sus reclamaciones por proveedor y mes",
+        "year_total": "En total",
+        "deductible": "Deducible ya cubierto",
+        "year_incomplete": "* Algunas reclamaciones no muestran lo que puede deber: los totales no las cuentan.",
     },
 }
 
@@ -230,6 +239,38 @@ def bottom_line(explanation: Explanation, lang: str) -> list[str]:
     return out
 
 
+YEAR_COLUMNS = {
+    "en": ("Month", "Provider", "Approved", "Paid", "You may owe"),
+    "es": ("Mes", "Proveedor", "Aprobado", "Pagado", "Puede deber"),
+}
+
+
+def _year_row(cells: tuple[str, str, str, str, str]) -> str:
+    month, provider, approved, paid, owed = cells
+    return f"  {month[:18]:<18} {provider[:22]:<22} {approved:>10} {paid:>10} {owed:>11}"
+
+
+def year_lines(explanation: Explanation, lang: str) -> list[str]:
+    """The year view of each claims download (present/year.py), as a printable table."""
+    words = LABELS[lang]
+    out: list[str] = []
+    for view in year_views(explanation):
+        out += [f"{words['year'].upper()} — {view.source}", _year_row(YEAR_COLUMNS[lang])]
+        for row in view.rows:
+            owed = display_money(row.may_owe) + ("" if row.complete else "*")
+            cells = (row.month_label or "—", row.provider or "—", display_money(row.approved))
+            out.append(_year_row((*cells, display_money(row.paid), owed)))
+        owed = display_money(view.may_owe) + ("" if view.complete else "*")
+        total = (words["year_total"], "", display_money(view.approved), display_money(view.paid))
+        out.append(_year_row((*total, owed)))
+        if view.deductible is not None:
+            out.append(f"  {words['deductible']}: {display_money(view.deductible)}")
+        if not view.complete:
+            out.append(_wrap(words["year_incomplete"]))
+        out.append("")
+    return out[:-1]
+
+
 def render_text(explanation: Explanation, library: Library) -> str:
     """The explanation as the CLI prints it."""
     lang = explanation.answers.lang if explanation.answers.lang in LABELS else "en"
@@ -248,6 +289,9 @@ def render_text(explanation: Explanation, library: Library) -> str:
     bottom = bottom_line(explanation, lang)
     if bottom:
         out += ["", *bottom]
+    year = year_lines(explanation, lang)
+    if year:
+        out += ["", *year]
     out += ["", words["documents"].upper()]
     for document in shown.documents:
         out.extend(_document(library, document, lang))

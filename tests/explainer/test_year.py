@@ -66,3 +66,22 @@ def test_no_view_without_a_download() -> None:
         [Upload(bill("03/08/2025", "99213", "21.38").encode(), "bill.txt")]
     )
     assert year_views(explanation) == ()
+
+
+def test_the_command_line_prints_the_year_in_english_and_spanish() -> None:
+    from explainer.content import library
+    from explainer.present.text import render_text
+
+    english = render_text(
+        explain_uploads([Upload(EXPORT_2025.encode(), "claims.txt")], Answers(today=TODAY)),
+        library(),
+    )
+    assert "YOUR CLAIMS BY PROVIDER AND MONTH — claims.txt" in english
+    assert "September 2025" in english and "$42.95" in english
+    spanish = render_text(
+        explain_uploads(
+            [Upload(EXPORT_2025.encode(), "claims.txt")], Answers(today=TODAY, lang="es")
+        ),
+        library(),
+    )
+    assert "SUS RECLAMACIONES POR PROVEEDOR Y MES" in spanish and "septiembre de 2025" in spanish
