@@ -107,6 +107,13 @@ def read_ledger(rows: Sequence[LedgerRow]) -> LedgerReading:
     ledger = _Ledger(ledger_shape=any(kind in LEDGER_KINDS for kind in kinds))
     for row, kind in zip(rows, kinds, strict=True):
         _take(ledger, row, kind, vocab)
+    for visit in ledger.visits:
+        for service in visit.services:
+            if _charge_unknown(service):
+                ledger.warnings.append(
+                    f"{_place(service.row)}: we could not read this service's charge, so we "
+                    f"cannot tell what is left of it after its payments: “{service.row.text}”."
+                )
     claims = tuple(_claim(visit) for visit in ledger.visits if visit.services)
     return LedgerReading(
         claims=claims,
@@ -287,23 +294,14 @@ def _bare(row: LedgerRow, amount: Decimal) -> list[Adjustment]:
 
 def _credit(ledger: _Ledger, row: LedgerRow, kind: RowKind) -> None:
     """A payment or adjustment (with any coded adjustments printed on it), tied to its service."""
-    columns = row.columns
-    coded_off = [a for a in row.coded if a.group is not Group.PR]
-    payment = sum((abs(columns.get(name) or ZERO) for name in PAYMENT_COLUMNS), ZERO)
-    adjusted = sum((abs(columns.get(name) or ZERO) for name in ADJUSTMENT_COLUMNS), ZERO)
-    own = abs(columns.get(Field.AMOUNT) or ZERO)
-    loose = own or (abs(row.amounts[0]) if row.amounts else ZERO)
+    payment, adjusted, took_loose = _credit_amounts(row, kind)
     adjustments = list(row.coded)
-    if kind is RowKind.PAYMENT:
-        payment = payment or loose
-        adjusted = adjusted or sum((a.amount for a in coded_off), ZERO)
-    else:
-        adjusted = adjusted or sum((a.amount for a in coded_off), ZERO) or loose
+    coded_off = [a for a in row.coded if a.group is not Group.PR]
     adjustments += _bare(row, adjusted if not coded_off else ZERO)
     effect = -(payment + adjusted)
     ledger.payments += payment
     ledger.adjustments += adjusted
-    _follow_balance(ledger, row, effect, spare_loose=not _took_loose(row, payment, adjusted))
+    _follow_balance(ledger, row, effect, spare_loose=not took_loose)
     patient_paid = kind is RowKind.PAYMENT and vocabulary().says("patient_payment", row.text)
     if patient_paid and not _names_service(ledger, row):
         return  # the patient's payment settles the account, not one service's charge
@@ -330,16 +328,27 @@ def _credit(ledger: _Ledger, row: LedgerRow, kind: RowKind) -> None:
         target.paid += payment
 
 
-def _took_loose(row: LedgerRow, payment: Decimal, adjusted: Decimal) -> bool:
-    """Did the row's own amount come from its first loose amount?"""
-    if not row.amounts or Field.AMOUNT in row.columns:
-        return False
-    first = abs(row.amounts[0])
-    return (
-        first in (payment, adjusted)
-        and not any(row.columns.get(n) for n in (*PAYMENT_COLUMNS, *ADJUSTMENT_COLUMNS))
-        and not any(a.group is not Group.PR for a in row.coded)
-    )
+def _credit_amounts(row: LedgerRow, kind: RowKind) -> tuple[Decimal, Decimal, bool]:
+    """(payment, adjustment, whether the amount was the row's first loose amount).
+
+    A row printing both a payment and an adjustment column keeps them apart; a row with one
+    amount (in whichever column: 'Credit', 'Amount', or loose) is what its kind says, and codes
+    printed with their own amounts on a payment row are its adjustments."""
+    columns = row.columns
+    paid_columns = sum((abs(columns.get(name) or ZERO) for name in PAYMENT_COLUMNS), ZERO)
+    adjusted_columns = sum((abs(columns.get(name) or ZERO) for name in ADJUSTMENT_COLUMNS), ZERO)
+    coded = sum((a.amount for a in row.coded if a.group is not Group.PR), ZERO)
+    if paid_columns and adjusted_columns:
+        return paid_columns, adjusted_columns, False
+    single = paid_columns or adjusted_columns or abs(columns.get(Field.AMOUNT) or ZERO)
+    took_loose = not single and bool(row.amounts)
+    if took_loose:
+        single = abs(row.amounts[0])
+    if kind is RowKind.PAYMENT:
+        return single, coded, took_loose
+    if not single and coded:
+        return ZERO, coded, False
+    return ZERO, single, took_loose
 
 
 def _names_service(ledger: _Ledger, row: LedgerRow) -> bool:
@@ -421,6 +430,16 @@ def _total_row(ledger: _Ledger, row: LedgerRow, vocab: Vocabulary) -> None:
 # ---------------------------------------------------------------- results
 
 
+def _charge_unknown(service: _Service) -> bool:
+    """A charge we could not read, with credits taken off it or nothing else printed: what
+    is left of it is not known (never a silent $0)."""
+    return (
+        service.charge is None
+        and service.owes is None
+        and (service.settled or service.row.unreadable)
+    )
+
+
 def _claim(visit: _Visit) -> Claim:
     lines = tuple(_service_line(service, visit) for service in visit.services)
     charges = [s.charge for s in visit.services if s.charge is not None]
@@ -436,7 +455,7 @@ def _claim(visit: _Visit) -> Claim:
 def _service_line(service: _Service, visit: _Visit) -> ServiceLine:
     row = service.row
     owes = service.owes
-    if owes is None and not visit.unattached:
+    if owes is None and not visit.unattached and not _charge_unknown(service):
         owes = service.remaining
     return ServiceLine(
         date_of_service=row.service_date,

@@ -18,7 +18,7 @@ from functools import cache
 
 from ..content import CONTENT_DIR
 from ..model import Adjustment, Group
-from .table import Field, cell_money, coded_adjustments, date_range, procedure
+from .table import MONEY_FIELDS, Field, cell_money, coded_adjustments, date_range, procedure
 
 ZERO = Decimal("0")
 
@@ -78,10 +78,12 @@ class LedgerRow:
     coded: tuple[Adjustment, ...] = ()
     bare_codes: tuple[tuple[Group, str], ...] = ()
     low_confidence: bool = False
+    unreadable: bool = False
+    """An amount column holds something that is not an amount ('see note', '1O.00')."""
 
     @property
     def has_money(self) -> bool:
-        return bool(self.columns or self.amounts or self.coded)
+        return bool(self.columns or self.amounts or self.coded or self.unreadable)
 
 
 # ---------------------------------------------------------------- vocabulary (content/ledger.toml)
@@ -123,6 +125,7 @@ def row_from_cells(
     whole = text if text is not None else " ".join(v for v in cells.values() if v)
     columns: dict[Field, Decimal] = {}
     credit: bool | None = None
+    unreadable = False
     for name, cell in cells.items():
         marker = MARKER.search(cell)
         if marker:
@@ -131,6 +134,8 @@ def row_from_cells(
         amount = cell_money(cell)
         if amount is not None and name not in {Field.DATE, Field.POSTED, Field.CODE, Field.UNITS}:
             columns[name] = amount
+        elif amount is None and name in MONEY_FIELDS and re.search(r"[A-Za-z0-9]", cell):
+            unreadable = True
     service = cells.get(Field.SERVICE, "")
     code, modifiers = service_code(service, cells.get(Field.CODE, ""))
     first, last = date_range(cells.get(Field.DATE, ""))
@@ -153,7 +158,8 @@ def row_from_cells(
         description=service.strip() or None,
         coded=coded,
         bare_codes=bare,
-        low_confidence=low_confidence,
+        low_confidence=low_confidence or unreadable,
+        unreadable=unreadable,
     )
 
 
@@ -194,9 +200,13 @@ def classify(row: LedgerRow, vocab: Vocabulary | None = None) -> RowKind:
             return RowKind.BALANCE
     if vocab.says("debit", text) or row.credit is False and _credit_words(vocab, text):
         return RowKind.DEBIT
-    if vocab.says("payment", text) or _any(row, PAYMENT_COLUMNS):
+    if vocab.says("payment", text):
         return RowKind.PAYMENT
-    if vocab.says("adjustment", text) or _any(row, ADJUSTMENT_COLUMNS):
+    if vocab.says("adjustment", text):
+        return RowKind.ADJUSTMENT
+    if _any(row, PAYMENT_COLUMNS):
+        return RowKind.PAYMENT
+    if _any(row, ADJUSTMENT_COLUMNS):
         return RowKind.ADJUSTMENT
     if any(a.group is not Group.PR for a in row.coded) or any(
         g is not Group.PR for g, _ in row.bare_codes

@@ -36,6 +36,16 @@ _PROVIDER_LABEL = re.compile(
     r"^\s*(provider|doctor|physician|facility|rendering provider|billing provider)(\s+name)?\s*$",
     re.I,
 )
+# Statement exports' bookkeeping words the PDF tables' vocabulary does not hold: the debit
+# column is where charges stand ("Credit" is already a payments column there).
+_LEDGER_LABELS = {
+    "debit": Field.BILLED,
+    "debits": Field.BILLED,
+    "charges/debits": Field.BILLED,
+    "debit amount": Field.BILLED,
+    "dr": Field.BILLED,
+    "cr": Field.PAYMENTS,
+}
 _TOTAL = re.compile(r"^\s*(claim |grand |sub ?|account )?totals?\b", re.I)
 _PR_COLUMNS = ((Field.DEDUCTIBLE, "1"), (Field.COINSURANCE, "2"), (Field.COPAY, "3"))
 NOTICE_FIELDS = frozenset({Field.ALLOWED, Field.DEDUCTIBLE, Field.COINSURANCE, Field.NOT_COVERED})
@@ -75,7 +85,7 @@ def header_of(cells: Sequence[str], line: str | None = None) -> TableHeader | No
             claim = index
         elif _PROVIDER_LABEL.match(label):
             provider = index
-        fields.append(field_for(label) or Field.OTHER if label else Field.OTHER)
+        fields.append(_LEDGER_LABELS.get(label.strip().lower()) or field_for(label) or Field.OTHER)
     known = set(fields) - {Field.OTHER}
     if len(known) < MIN_FIELDS or len(known & MONEY_FIELDS) < MIN_MONEY_FIELDS:
         return None

@@ -839,8 +839,6 @@ def read_rows(
         and kind not in {DocumentKind.MSN, DocumentKind.EOB}
     ):
         kind = DocumentKind.PROVIDER_BILL if header.looks_like_ledger else kind
-    if format is not Format.TEXT and kind is not DocumentKind.PROVIDER_BILL and role is Role.AUTO:
-        kind = DocumentKind.CLAIMS_DOWNLOAD
     unit = "line" if format is Format.TEXT else "row"
     reader = _TypedReader(source, kind, format, unit)
     for number, (line, row_cells) in enumerate(zip(lines, cells, strict=True), start=1):

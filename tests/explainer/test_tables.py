@@ -13,6 +13,7 @@ import pytest
 from openpyxl import Workbook
 
 from explainer import (
+    Coverage,
     DocumentKind,
     Format,
     LimitExceeded,
@@ -166,7 +167,9 @@ def test_a_csv_claims_export_against_a_bill() -> None:
         None, BILL_ASKS_21_60, Upload(CSV_EXPORT.encode(), "claims.csv", Role.AUTO)
     )
     export = explanation.documents[-1]
-    assert (export.kind, export.format) == (DocumentKind.CLAIMS_DOWNLOAD, Format.CSV)
+    # Read as a notice (what it prints: approved, paid, you may owe), Medicare's by its columns.
+    assert (export.kind, export.format) == (DocumentKind.NOTICE, Format.CSV)
+    assert export.coverage is Coverage.ORIGINAL_MEDICARE
     line = export.lines[0]
     assert (line.billed, line.allowed, line.paid, line.patient_owes) == (
         D("150.00"),
@@ -259,3 +262,55 @@ def test_a_csv_with_too_many_rows_is_refused() -> None:
     data = ("Date of Service,Procedure Code,Billed,You Owe\n" + rows).encode()
     with pytest.raises(LimitExceeded, match="rows"):
         read_uploads([Upload(data, "big.csv")])
+
+
+DEBIT_CREDIT = (
+    "Date\tDescription\tDebit\tCredit\tBalance\n"
+    "03/04/2025\t99214 Office visit\t150.00\t\t150.00\n"
+    "03/28/2025\tMedicare payment\t\t78.40\t71.60\n"
+    "03/28/2025\tCO-45 Contractual adj\t\t50.00\t21.60\n"
+    "03/28/2025\tCO-253 Sequestration adj\t\t1.60\t20.00\n"
+)
+AMOUNT_CR_DR = (
+    "Date\tDescription\tAmount\tCR/DR\tBalance\n"
+    "03/04/2025\t99214 Office visit\t150.00\tDR\t150.00\n"
+    "03/28/2025\tMCR PMT\t78.40\tCR\t71.60\n"
+    "03/28/2025\tCO45 W/O\t50.00\tCR\t21.60\n"
+    "03/28/2025\tCO253 XFER TO PT RESP\t1.60\t\t21.60\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("table", "owes", "findings"),
+    [
+        (DEBIT_CREDIT, D("20.00"), []),
+        (AMOUNT_CR_DR, D("21.60"), [("contractual-billed-to-patient", D("1.60"))]),
+    ],
+    ids=["debit and credit columns", "amount with a CR/DR column, abbreviations"],
+)
+def test_bookkeeping_columns(table: str, owes: Decimal, findings: list[object]) -> None:
+    explanation = explain_typed(MSN, "Springfield Family Clinic\n" + table)
+    lines, adjustments = bill_truth(explanation)
+    assert lines == [("99214", D("150.00"), D("78.40"), owes)]
+    assert adjustments == [("CO", "45", D("50.00")), ("CO", "253", D("1.60"))]
+    assert serious(explanation) == findings
+
+
+def test_credits_on_a_charge_we_could_not_read_leave_what_is_owed_unknown() -> None:
+    table = (
+        "Date\tDescription\tFee\tPayments\tAdjustments\tBalance\n"
+        "03/04/2025\t99214 Office visit\tsee note\t\t\t\n"
+        "03/28/2025\tMedicare payment\t\t78.40\t\t71.60\n"
+    )
+    explanation = explain_typed(None, "Springfield Family Clinic\n" + table)
+    bill = explanation.documents[0]
+    assert [line.patient_owes for line in bill.lines] == [None]
+    assert any("could not read this service's charge" in w for w in bill.warnings)
+
+
+def test_a_charge_we_could_not_read_is_never_a_silent_zero() -> None:
+    table = "Date\tDescription\tCharges\tPayments\tBalance\n03/04/2025\t99214 Office visit\t1S0.00\t\t\n"
+    bill = explain_typed(None, "Springfield Family Clinic\n" + table).documents[0]
+    line = bill.lines[0]
+    assert (line.patient_owes, line.low_confidence) == (None, True)
+    assert bill.warnings
