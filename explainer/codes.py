@@ -49,6 +49,7 @@ def explain_procedure(library: Library, code: str, lang: str = "en") -> CodeExpl
         title=found.title_es if spanish else found.title,
         plain=found.plain_es if spanish else found.plain,
         patient_pays=None,
+        source=OFFICIAL_LISTS[CodeSystem.PROCEDURE],
     )
 
 
@@ -146,8 +147,24 @@ OFFICIAL_LISTS = {
     CodeSystem.RARC: "Remittance Advice Remark Codes, maintained by CMS and published by X12 "
     "(x12.org/codes/remittance-advice-remark-codes)",
     CodeSystem.GROUP: "X12 claim adjustment group codes (x12.org)",
+    CodeSystem.PROCEDURE: "CPT® code ranges (American Medical Association) and HCPCS Level II "
+    "(CMS, cms.gov/medicare/coding-billing/healthcare-common-procedure-system), "
+    "in our own plain words, never the code book's",
 }
-_INTERNAL = re.compile(r"FACTS\.md|shared/|README\.md|corpus", re.IGNORECASE)
+_INTERNAL = re.compile(
+    r"FACTS\.md|RULES\.md|PRODUCT\.md|STYLE\.md|shared/|README\.md|corpus|geratools", re.IGNORECASE
+)
+OUR_NOTES = re.compile(
+    r"FACTS\.md|RULES\.md|PRODUCT\.md|STYLE\.md|shared/|corpus|(?<!SSA )(?<!Act )(?<!U\.S\.C\. )§"
+)
+"""What a source shown to users must never hold: our own design files or their § sections
+(check-content and tests hold every entry to it)."""
+_LAW = re.compile(
+    r"\b\d+ U\.S\.C\. \d+[a-z]*(?:\([0-9a-zA-Z]+\))*"
+    r"|\b\d+ CFR \d+(?:\.\d+)*(?:\([0-9a-zA-Z]+\))*"
+    r"|\b(?:SSA|Social Security Act) §\s?\d+[A-Z]?(?:\([0-9a-zA-Z]+\))*"
+)
+"""Statute and regulation citations: kept from a provenance note when the rest is ours."""
 
 
 def _top_level_parts(source: str) -> list[str]:
@@ -167,14 +184,16 @@ def _top_level_parts(source: str) -> list[str]:
 
 
 def public_source(code: CodeExplanation) -> str:
-    """The source as a reader outside the project can follow it: our own design notes
-    (FACTS.md, the corpus copy) mean nothing on a printed handout, the official list does."""
-    kept = [
-        part.strip()
-        for part in code.source.split(";")
-        if part.strip() and not _INTERNAL.search(part)
-    ]
+    """The source as a reader outside the project can follow it: the official list, and the
+    laws our notes cite. Our own design notes (FACTS.md §…, the corpus copy) mean nothing on a
+    printed handout or in the API, so they never show (issue 15)."""
+    kept: list[str] = []
+    for part in _top_level_parts(code.source):
+        if not _INTERNAL.search(part) and not OUR_NOTES.search(part):
+            kept.append(part)
+            continue
+        kept.extend(law for law in _LAW.findall(part) if law not in kept)
     official = OFFICIAL_LISTS.get(code.system)
-    if official and not any("x12.org" in part for part in kept):
+    if official and official not in kept and not any("x12.org" in part for part in kept):
         kept.insert(0, official)
     return "; ".join(kept)

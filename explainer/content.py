@@ -297,7 +297,7 @@ def _messages(root: Path, problems: list[str]) -> dict[str, dict[str, str]]:
 
 LETTER_KEYS = {
     "provider": {
-        "title", "subject", "greeting", "intro", "request", "closing", "blank_name",
+        "title", "subject", "greeting", "intro", "intro_bill", "request", "closing", "blank_name",
         "blank_account", "blank_phone", "blank_date", "enclosures", "enclosed",
     },
     "redetermination": {

@@ -8,6 +8,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from .codes import OUR_NOTES, public_source
 from .content import CONTENT_DIR, Library, load_library
 from .errors import ContentError
 from .model import CodeSystem
@@ -65,6 +66,19 @@ def coverage_problems(library: Library, official: dict[tuple[CodeSystem, str], s
     return problems
 
 
+def source_problems(library: Library) -> list[str]:
+    """Entries whose source, as users see it, points at our own design files (FACTS.md,
+    RULES.md, a bare '§'), or is empty: users get official documents only (issue 15)."""
+    problems = []
+    for (system, code), entry in library.codes.items():
+        shown = public_source(entry.explain())
+        if not shown:
+            problems.append(f"{system.value} {code}: no source to show")
+        elif OUR_NOTES.search(shown):
+            problems.append(f"{system.value} {code}: source shows our own notes: {shown}")
+    return problems
+
+
 def run_check(verbose: bool = False) -> int:
     """Print the report; exit 1 on invalid content or readability over the limits."""
     try:
@@ -102,6 +116,12 @@ def run_check(verbose: bool = False) -> int:
     for problem in gaps[:20]:
         print(f"  {problem}")
     if gaps:
+        status = 1
+    sources = source_problems(library)
+    print(f"sources shown to users that cite our own notes or nothing: {len(sources)}")
+    for problem in sources[:20]:
+        print(f"  {problem}")
+    if sources:
         status = 1
     if missing_es:
         print(

@@ -82,6 +82,12 @@ def _first_person(text: str) -> str:
     return f"{_FIRST_PERSON[first]} {rest}" if first in _FIRST_PERSON and rest else text
 
 
+def _rule_text(rule_texts: Mapping[str, Mapping[str, str]], finding: Finding) -> Mapping[str, str]:
+    """The paragraph for a finding: its variant's ('--bill': a bill alone) where it has one."""
+    variant = finding.fact("letter_variant")
+    return rule_texts.get(f"{finding.rule}--{variant}") or rule_texts[finding.rule]
+
+
 def _fill(template: str, finding: Finding) -> str:
     facts = dict(finding.facts)
     if "notice" in facts:
@@ -114,6 +120,8 @@ def provider_letters(explanation: Explanation, library: Library, lang: str) -> l
         provider = _provider_of(_document(explanation, source))
         notice = next((f.fact("notice") for f in findings if f.fact("notice") not in ("", "—")), "")
         notice = notice or _default_notice(library, lang)
+        # A bill alone: the letter never says it was compared with a notice it does not have.
+        compared = any(document.is_notice for document in explanation.documents)
         letters.append(
             Letter(
                 kind="provider",
@@ -124,8 +132,10 @@ def provider_letters(explanation: Explanation, library: Library, lang: str) -> l
                 fields=(),
                 paragraphs=(
                     texts["greeting"],
-                    texts["intro"].format(notice=_lower_first(notice)),
-                    *(_fill(rule_texts[f.rule][lang], f) for f in findings),
+                    texts["intro" if compared else "intro_bill"].format(
+                        notice=_lower_first(notice)
+                    ),
+                    *(_fill(_rule_text(rule_texts, f)[lang], f) for f in findings),
                 ),
                 requests=tuple(texts["request"]),
                 closing=(
@@ -137,7 +147,9 @@ def provider_letters(explanation: Explanation, library: Library, lang: str) -> l
                     texts["blank_date"],
                 ),
                 enclosures=tuple(
-                    e.format(notice=_lower_first(notice)) for e in texts["enclosures"]
+                    e.format(notice=_lower_first(notice))
+                    for e in texts["enclosures"]
+                    if compared or "{notice}" not in e
                 ),
                 enclosed_heading=texts["enclosed"],
                 rules=tuple(dict.fromkeys(f.rule for f in findings)),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext, lazy_gettext
+from markupsafe import Markup, escape
 
 from explainer import CodeExplanation, Explanation
 from explainer.codes import explain_code, remark_system
@@ -188,6 +189,19 @@ class CodeIndex:
         return self.get(CodeSystem.PROCEDURE.value, code)
 
 
+# English terms the Spanish texts keep so a reader can match their papers ("sequestration"):
+# marked lang="en" so screen readers say them in English (issue 15).
+ENGLISH_TERMS = re.compile(r"\b(sequestration)\b")
+
+
+def en_terms(text: str, lang: str) -> Markup:
+    """The text, escaped, with the English terms inside a non-English text marked lang="en"."""
+    escaped = str(escape(text))
+    if lang == "en":
+        return Markup(escaped)
+    return Markup(ENGLISH_TERMS.sub(r'<span lang="en">\1</span>', escaped))
+
+
 def has_notice(explanation: Explanation) -> bool:
     """Was any notice (MSN, EOB, 835) given, or only bills?"""
     return any(document.is_notice for document in explanation.documents)
@@ -222,4 +236,5 @@ def template_helpers() -> dict[str, object]:
         "is_typed": lambda source: str(source) in TYPED_NAMES,
         "long_date": long_date,
         "owes_words": owes_words,
+        "en_terms": en_terms,
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from ..codes import public_source
 from ..model import (
     Adjustment,
     Claim,
@@ -104,7 +105,8 @@ def code_to_dict(code: CodeExplanation) -> dict[str, Any]:
         "what_to_do": code.what_to_do,
         "active": code.active,
         "known": code.known,
-        "source": code.source,
+        # Official documents only: our design notes never reach an API client (issue 15).
+        "source": public_source(code),
     }
 
 

@@ -29,8 +29,9 @@ FK_MEDIAN_MAX = 6.0
 FK_PLAIN_MAX = 9.0
 FH_MEDIAN_MIN = 70.0
 
-# Copying guard: no run of this many words in a row may match the official text.
-COPY_RUN = 8
+# Copying guard: no run of this many words in a row may match the official text. Seven, not
+# eight: MA03 ("ask for a hearing within six months") and B8 stayed too close at eight (issue 15).
+COPY_RUN = 7
 
 
 @cache
@@ -104,6 +105,29 @@ def _runs(text: str, size: int = COPY_RUN) -> set[tuple[str, ...]]:
 def test_copy_guard_catches_a_copied_sentence() -> None:
     official = _official()[("CARC", "29")]["description"] + " " + "and some more words here"
     assert _runs("Sadly " + official) & _runs(official)
+
+
+@pytest.mark.parametrize(
+    ("listed", "code", "old_text"),
+    [
+        (
+            "RARC",
+            "MA03",
+            "If you did not agree with the approved amounts, you could ask for a hearing "
+            "within six months.",
+        ),
+        (
+            "CARC",
+            "B8",
+            "The plan says other services were available and should have been used instead.",
+        ),
+    ],
+)
+def test_copy_guard_catches_the_texts_that_stayed_too_close(
+    listed: str, code: str, old_text: str
+) -> None:
+    # Issue 15: these passed an eight-word guard while following the official sentence.
+    assert _runs(old_text) & _runs(_official()[(listed, code)]["description"])
 
 
 @pytest.mark.parametrize("name", sorted(OFFICIAL))
@@ -276,8 +300,17 @@ def test_patient_pays_values_are_valid() -> None:
 
 
 def test_sequestration_entry_explains_assigned_and_unassigned() -> None:
-    plain = _by_id("carc")["253"]["plain"].lower()
-    assert "2%" in plain and "assigned" in plain and "unassigned" in plain
+    entry = _by_id("carc")["253"]
+    plain = entry["plain"].lower()
+    assert "assigned" in plain and "unassigned" in plain
+    # What 'unassigned' means is said, not assumed (issue 15).
+    assert "did not accept assignment" in plain and "full payment" in plain
+
+
+@pytest.mark.parametrize("field", ["title", "plain", "title_es", "plain_es"])
+def test_sequestration_entry_hard_codes_no_rate(field: str) -> None:
+    # The rate depends on the date of service: 1% for 2022-04-01..06-30, 0% in 2020-21 (FACTS §1.1).
+    assert "%" not in _by_id("carc")["253"][field]
 
 
 def test_ma130_says_resubmit_not_appeal() -> None:

@@ -177,3 +177,12 @@ def test_credits_are_never_charges() -> None:
     assert "contractual-billed-to-patient" in rules
     for letter in provider_letters(explanation, library(), "en"):
         assert "78.40" not in letter.as_text()
+
+
+def test_the_letter_for_a_bill_alone_quotes_the_bill_not_a_missing_notice() -> None:
+    explanation = explain_typed(None, PATIENT_PORTION)
+    [letter] = provider_letters(explanation, library(), "en")
+    text = letter.as_text()
+    assert "It lists $1.60 of that as CO-253" in text
+    assert "— says" not in text and "____" not in text.split("Thank you")[0]
+    assert "compared it with" not in text and "A copy of my notice" not in text
