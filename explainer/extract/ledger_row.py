@@ -186,13 +186,16 @@ def classify(row: LedgerRow, vocab: Vocabulary | None = None) -> RowKind:
         return RowKind.SUMMARY
     if not row.has_money:
         return RowKind.NOTE
+    if vocab.says("claim_filed", text) and not _credit_words(vocab, text):
+        return RowKind.NOTE  # a claim sent to the insurer repeats its charge: nothing moves
     if vocab.says("previous", text):
         return RowKind.PREVIOUS
     if total_of(row, text, vocab):
         return RowKind.TOTAL
     if (row.columns.get(Field.BILLED) or ZERO) > 0:
         return RowKind.CHARGE  # an itemized row: the service with its own paid/adjusted cells
-    if vocab.says("transfer", text):
+    posting = bool(row.dates or row.service_date or row.code or row.coded or row.bare_codes)
+    if vocab.says("transfer", text) and posting:
         return RowKind.TRANSFER
     if vocab.says("balance", text) and not (row.code and row.service_date):
         starts = vocab.kinds["balance"].match(text.strip())

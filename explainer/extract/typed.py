@@ -55,6 +55,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "charge",
         "billed",
         "cargo",
+        "chg",
     ),
     "allowed": (
         "medicare-approved amount",
@@ -74,6 +75,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "insurer paid",
         "plan paid",
         "ins paid",
+        "ins pmt",
+        "ins pd",
         "paid",
     ),
     "patient_owes": (
@@ -83,6 +86,10 @@ LABELS: dict[str, tuple[str, ...]] = {
         "patient responsibility",
         "your responsibility",
         "patient resp",
+        "pt resp",
+        "pt due",
+        "pt bal",
+        "pt balance",
         "pay this amount",
         "you may owe",
         "balance due",
@@ -100,7 +107,14 @@ LABELS: dict[str, tuple[str, ...]] = {
     "coinsurance": ("coinsurance", "co-insurance", "coins"),
     "copay": ("copayment", "co-payment", "copay", "co-pay"),
     "payments": ("payments received", "total payments", "payments"),
-    "adjustments": ("total adjustments", "adjustments", "adjustment", "discount", "write-off"),
+    "adjustments": (
+        "total adjustments",
+        "adjustments",
+        "adjustment",
+        "discount",
+        "write-off",
+        "adj",
+    ),
 }
 
 # PR group reasons for labelled cost sharing (CARC 1/2/3, FACTS.md §3).

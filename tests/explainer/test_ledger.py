@@ -25,6 +25,10 @@ MSN_TWO = MSN + (
     "03/04/2025 36415 blood draw billed $20.00 approved $3.00 paid $2.35 you may owe $0.60\n"
     "CO-253 $0.05\n"
 )
+MSN_VISITS = MSN + (
+    "03/11/2025 99213 office visit billed $100.00 approved $66.70 paid $52.29 you may owe $13.34\n"
+    "CO-253 $1.07\n"
+)
 HEAD = "Springfield Family Clinic\nStatement\n"
 D = Decimal
 Line = tuple[str, str, Decimal | None, Decimal | None, Decimal | None]
@@ -164,6 +168,37 @@ CASES = [
         [("contractual-billed-to-patient", D("1.60"))],
         # The write-off has no code, so the line's own figures cannot show which amount was
         # kept: only the notice tells (a gap: the model has no 'moved to patient' mark).
+        alone=False,
+    ),
+    Case(
+        "two visits, credits naming their date of service, a claim-filed row moving nothing",
+        MSN_VISITS,
+        "03/04/2025 Office visit 99214 150.00\n"
+        "03/11/2025 Office visit 99213 100.00\n"
+        "03/05/2025 Claim filed to Medicare 150.00\n"
+        "04/02/2025 Medicare pmt for DOS 03/04/2025 -78.40\n"
+        "04/02/2025 Adj DOS 03/04/2025 CO-45 -50.00\n"
+        "04/02/2025 Adj DOS 03/04/2025 CO-253 -1.60\n"
+        "04/09/2025 Medicare pmt DOS 03/11/2025 -52.29\n"
+        "04/09/2025 Contractual adj DOS 03/11/2025 -33.30\n"
+        "04/09/2025 Sequestration DOS 03/11/2025 moved to pt resp 1.07\n"
+        "Balance due 34.41\n",
+        [
+            ("99214", "2025-03-04", D("150.00"), D("78.40"), D("20.00")),
+            ("99213", "2025-03-11", D("100.00"), D("52.29"), D("14.41")),
+        ],
+        [("CO", "45", D("50.00")), ("CO", "253", D("1.60"))],
+        # The uncoded sequestration moved to the patient: only the notice's CO 253 tells.
+        [("contractual-billed-to-patient", D("1.07"))],
+        alone=False,
+    ),
+    Case(
+        "one row per service with billing-office abbreviations",
+        MSN,
+        "03/04/2025 99214 Office visit Chg 150.00 Ins Pd 78.40 Adj 50.00 Pt Due 21.60\n",
+        [("99214", "2025-03-04", D("150.00"), D("78.40"), D("21.60"))],
+        [],
+        [("contractual-billed-to-patient", D("1.60"))],
         alone=False,
     ),
     Case(
