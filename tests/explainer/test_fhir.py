@@ -499,3 +499,22 @@ def test_a_download_mixing_part_b_and_part_d_still_checks_the_part_b_cut() -> No
     assert explanation.documents[0].coverage is Coverage.UNKNOWN  # mixed: each claim says its own
     flagged = [(f.rule, f.amount) for f in explanation.findings if f.severity.value == "alert"]
     assert flagged == [("contractual-billed-to-patient", Decimal("1.60"))]
+
+
+@needs_corpus
+@pytest.mark.parametrize("path", FILES, ids=[path.name[:3] for path in FILES])
+def test_every_corpus_file_explains_to_the_json_contract(path: Path) -> None:
+    from explainer import Answers, Role, explain_uploads
+    from explainer.present.json import explanation_to_dict
+    from tests.conftest import TODAY, validate_contract
+
+    uploads = [
+        Upload(path.read_bytes(), path.name, Role.NOTICE),
+        Upload(BILL, "bill.txt", Role.BILL),
+    ]
+    data = explanation_to_dict(explain_uploads(uploads, Answers(today=TODAY)))
+    validate_contract(data)
+    assert (data["documents"][0]["kind"], data["documents"][0]["format"]) == (
+        "claims_download",
+        "fhir",
+    )
