@@ -91,6 +91,10 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
+    # One rule for the whole app: pages quote someone's papers, letters carry their name, and
+    # even a handout may be reached from them; no browser or proxy keeps any of it (issue 15).
+    # Static files keep their own caching (send_file sets Cache-Control first).
+    "Cache-Control": "no-store",
 }
 
 

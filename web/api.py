@@ -45,10 +45,8 @@ def explain() -> ResponseReturnValue:
         lang=lang,
     )
     # ExplainerError and BadInput are turned into JSON {error, message} by web/errors.py.
-    response = jsonify(explanation_to_dict(explain_uploads(uploads, answers)))
-    # The answer quotes the person's papers: no browser or proxy may keep a copy.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    # The answer quotes the person's papers: app.py's one no-store rule keeps it out of caches.
+    return jsonify(explanation_to_dict(explain_uploads(uploads, answers)))
 
 
 def _code_json(code: CodeExplanation) -> dict[str, Any]:

@@ -129,7 +129,6 @@ def error_response(
             mimetype="text/html",
         )
     response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

@@ -237,9 +237,7 @@ def choose(lang: str) -> ResponseReturnValue:
     if chosen is None:
         abort(404)
     session[SESSION_KEY] = chosen
-    response = redirect(safe_next(request.args.get("next")), code=303)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return redirect(safe_next(request.args.get("next")), code=303)
 
 
 def _vary(response: Response) -> Response:

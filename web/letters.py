@@ -254,12 +254,6 @@ def _posted_letter() -> tuple[str, LetterMeta]:
     return text, meta
 
 
-@bp.after_request
-def _no_store(response: Response) -> Response:
-    """A letter carries someone's name and bill: browsers and proxies must not keep it."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
 
 @bp.post("/letter")
 def letter() -> ResponseReturnValue:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
+from flask import Blueprint, Flask, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
@@ -25,14 +25,6 @@ from .workspace import open_workspace
 from .workspace_model import is_workspace
 
 bp = Blueprint("pages", __name__)
-
-
-@bp.after_request
-def _no_store_answers(response: Response) -> Response:
-    """Pages made from someone's papers (any POST) must not be kept by browsers or proxies."""
-    if request.method == "POST":
-        response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 MAX_QUERY_CHARS = 40

@@ -114,3 +114,13 @@ def test_no_unchecked_rows_may_say_no_problems(app: Flask) -> None:
         page = str(results_page(explain([_bill_with_unchecked(())], Answers())))
     assert "We could not check everything." not in page
     assert re.search(r"We did not find any problems", page)
+
+
+def test_one_app_wide_no_store(client: FlaskClient) -> None:
+    for path in ("/", "/codes", "/codes/CO-253", "/about-privacy", "/no-such-page"):
+        assert client.get(path).headers["Cache-Control"] == "no-store", path
+    response = post_multipart(client, "/api/v1/explain", {"notice_text": STORY_NOTICE})
+    assert response.headers["Cache-Control"] == "no-store"
+    static = client.get("/static/style.css")
+    assert static.headers.get("Cache-Control") != "no-store"  # static files keep their own
+    static.close()
