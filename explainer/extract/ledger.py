@@ -421,10 +421,24 @@ def _balance_row(ledger: _Ledger, row: LedgerRow) -> None:
 
 
 def _total_row(ledger: _Ledger, row: LedgerRow, vocab: Vocabulary) -> None:
+    """'Total charges $150.00', or a totals row under the table's columns."""
     amount = _main_amount(row)
     name = total_of(row, MARKER.sub(" ", row.text), vocab)
     if name and amount is not None:
         ledger.printed.setdefault(name, abs(amount))
+        return
+    columns = row.columns
+    for name, fields in (
+        ("charges", (Field.BILLED,)),
+        ("payments", PAYMENT_COLUMNS),
+        ("adjustments", ADJUSTMENT_COLUMNS),
+    ):
+        printed = [abs(columns[f]) for f in fields if f in columns]
+        if printed:
+            ledger.printed.setdefault(name, sum(printed, ZERO))
+    owed = columns.get(Field.OWES, columns.get(Field.BALANCE))
+    if owed is not None and ledger.balance is None:
+        ledger.balance = (owed, row.where)
 
 
 # ---------------------------------------------------------------- results

@@ -190,7 +190,7 @@ def classify(row: LedgerRow, vocab: Vocabulary | None = None) -> RowKind:
         return RowKind.NOTE  # a claim sent to the insurer repeats its charge: nothing moves
     if vocab.says("previous", text):
         return RowKind.PREVIOUS
-    if total_of(row, text, vocab):
+    if total_of(row, text, vocab) or (_TOTALS_ROW.match(text) and not row.code):
         return RowKind.TOTAL
     if (row.columns.get(Field.BILLED) or ZERO) > 0:
         return RowKind.CHARGE  # an itemized row: the service with its own paid/adjusted cells
@@ -222,6 +222,10 @@ def classify(row: LedgerRow, vocab: Vocabulary | None = None) -> RowKind:
     if row.service_date or row.code or row.columns.get(Field.AMOUNT):
         return RowKind.CHARGE
     return RowKind.UNKNOWN
+
+
+_TOTALS_ROW = re.compile(r"^\s*(claim |grand |sub ?|page |account )?totals?\b(?!\s+due)", re.I)
+"""A table's totals row ('Totals  150.00  78.40  51.60  20.00'); 'Total due' is a balance."""
 
 
 def total_of(row: LedgerRow, text: str, vocab: Vocabulary) -> str | None:

@@ -314,3 +314,29 @@ def test_a_charge_we_could_not_read_is_never_a_silent_zero() -> None:
     line = bill.lines[0]
     assert (line.patient_owes, line.low_confidence) == (None, True)
     assert bill.warnings
+
+
+def test_an_itemized_table_with_a_totals_row_is_one_line_per_service() -> None:
+    table = (
+        "DOS\tCPT\tDescription\tCharge\tIns Paid\tAdj\tPt Resp\n"
+        "03/04/2025\t99214\tOffice visit\t150.00\t78.40\t51.60\t20.00\n"
+        "03/04/2025\t36415\tBlood draw\t20.00\t2.35\t17.05\t0.60\n"
+        "Totals\t\t\t170.00\t80.75\t68.65\t20.60\n"
+    )
+    notice = MSN + (
+        "03/04/2025 36415 blood draw billed $20.00 approved $3.00 paid $2.35 you may owe $0.60\n"
+        "CO-253 $0.05\n"
+    )
+    explanation = explain_typed(notice, "Springfield Family Clinic\n" + table)
+    assert bill_truth(explanation)[0] == [
+        ("99214", D("150.00"), D("78.40"), D("20.00")),
+        ("36415", D("20.00"), D("2.35"), D("0.60")),
+    ]
+    statement = explanation.documents[-1].statement
+    assert statement is not None
+    assert (statement.charges, statement.payments, statement.balance) == (
+        D("170.00"),
+        D("80.75"),
+        D("20.60"),
+    )
+    assert serious(explanation) == []
