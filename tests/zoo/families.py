@@ -38,7 +38,9 @@ def _msn_and_bill(rng: random.Random, case: Case, *, layout: str, catalog: tuple
     cl = rng.choice([c for c in claims if any(not pl.denied for pl in c.lines)])
     scenario = case.pick(scenarios)
     mismatch = scenario == "mismatch"
-    bl = bill_for(rng, case, cl.lines, "clean" if mismatch else scenario, spare=catalog)
+    on_notice = {pl.code for c in claims for pl in c.lines}
+    spare = tuple(s for s in catalog if s.code not in on_notice)
+    bl = bill_for(rng, case, cl.lines, "clean" if mismatch else scenario, spare=spare)
     if typed_bill:
         case.files["bill.txt"] = typed.typed_bill(rng, case, "bill.txt", cl.provider, bl)
         case.args += ["--bill", "bill.txt"]
@@ -129,19 +131,24 @@ def msn_typed_bill(rng: random.Random, case: Case) -> None:
 def _plan_and_bill(rng: random.Random, case: Case, *, kind: str, plan: str,
                    scenarios: tuple[str, ...], provider_copy: bool = False, codes: bool = False,
                    sequestration: bool = False, look: Look | None = None,
-                   denied: bool = False, typed_notice: bool = False) -> None:
+                   denied: bool = False, typed_notice: bool = False,
+                   catalog: tuple[Service, ...] = PART_B, n_claims: tuple[int, int] = (1, 4),
+                   max_lines: int = 3) -> None:
     scenario = case.pick(scenarios)
     patients = 1 if not provider_copy or scenario != "none" else rng.randrange(1, 4)
-    claims = plan_claims(rng, PART_B, kind=kind, n_claims=rng.randrange(1, 4),
+    claims = plan_claims(rng, catalog, kind=kind, n_claims=rng.randrange(*n_claims),
                          providers=vocab.PROVIDERS if not provider_copy
                          else (rng.choice(vocab.PROVIDERS),), patients=patients,
                          sequestration=sequestration or scenario == "seq_unexpected",
-                         max_lines=2 if sequestration else 3, denied=denied)
+                         max_lines=min(max_lines, 2) if sequestration else max_lines,
+                         denied=denied)
     if scenario == "seq_unexpected":
+        # CO 253 on commercial coverage: the user says which coverage it is
         case.args += ["--coverage", "commercial"]
-        case.finding("sequestration-unexpected")
         claims = claims[:1]
         sequestration = True
+        if claims[0].cut:  # a claim whose payment was all deductible shows no cut at all
+            case.finding("sequestration-unexpected")
     if typed_notice:
         lines = [pl for cl in claims for pl in cl.lines]
         case.files["eob.txt"] = typed.typed_notice(rng, case, "eob.txt", lines,
@@ -159,7 +166,9 @@ def _plan_and_bill(rng: random.Random, case: Case, *, kind: str, plan: str,
     if scenario in ("none", "seq_unexpected"):
         return
     cl = rng.choice([c for c in claims if any(not pl.denied for pl in c.lines)])
-    bl = bill_for(rng, case, cl.lines, scenario, spare=PART_B, co_amount="contractual")
+    on_notice = {pl.code for c in claims for pl in c.lines}
+    bl = bill_for(rng, case, cl.lines, scenario, co_amount="contractual",
+                  spare=tuple(s for s in PART_B if s.code not in on_notice))
     if typed_notice:
         case.files["bill.txt"] = typed.typed_bill(rng, case, "bill.txt", cl.provider, bl)
         case.args += ["--bill", "bill.txt"]
@@ -195,8 +204,11 @@ def eob_provider_seq(rng: random.Random, case: Case) -> None:
     letter-spaced text layer, RECEIPT DATE rows, three-row headers, TOTALS:, STATEMENT TOTALS:
     and the sequestration sentence (CO 253 at claim level; on MA it is no warning)."""
     look = random_look(rng, text_modes=("spaceless", "spaceless", "letterspaced", "normal"))
+    as_in_issue = case.index % 2 == 1  # two claims of one nursing-facility visit each
     _plan_and_bill(rng, case, kind="ma", plan=rng.choice(vocab.PLANS_MA), scenarios=("none",),
-                   provider_copy=True, sequestration=True, look=look)
+                   provider_copy=True, sequestration=True, look=look,
+                   catalog=tuple(s for s in PART_B if s.code == "99310") if as_in_issue else PART_B,
+                   n_claims=(2, 3) if as_in_issue else (1, 4), max_lines=1 if as_in_issue else 2)
 
 
 def eob_provider_codes(rng: random.Random, case: Case) -> None:

@@ -156,14 +156,15 @@ def _claim(rng: random.Random, p: Paper, case: Case, fname: str, cl: MsnClaim, *
     money = m
     days = sorted({pl.dos for pl in cl.lines})
     p.space(6)
-    heading_date = layout == "heading" or (layout == "daterows" and len(days) == 1
-                                           and rng.random() < 0.3)
+    # the date goes in the heading only when the claim has one date; otherwise date rows
+    heading_date = len(days) == 1 and (layout == "heading" or (layout == "daterows"
+                                                               and rng.random() < 0.3))
+    date_rows = layout in ("daterows", "heading") and not heading_date
     p.text(cl.provider, bold=True, gap=4)
     items = [("Claim Number", cl.number)]
     if heading_date:
         items.insert(0, ("Date Service Received" if rng.random() < 0.5 else "Service Date",
-                         vocab.fmt_date(ds, days[0]) + (f" - {vocab.fmt_date(ds, days[-1])}"
-                                                        if len(days) > 1 else "")))
+                         vocab.fmt_date(ds, days[0])))
     if part != "A" and not cl.assigned:
         items.append(("Your provider did not accept assignment.", ""))
     p.pairs(items)
@@ -190,7 +191,7 @@ def _claim(rng: random.Random, p: Paper, case: Case, fname: str, cl: MsnClaim, *
     rows: list[Row] = []
     last = None
     for pl in cl.lines:
-        if layout == "daterows" and not heading_date and pl.dos != last:
+        if date_rows and pl.dos != last:
             rows.append(Row(span=vocab.fmt_date(ds, pl.dos)))
         last = pl.dos
         letters = ""

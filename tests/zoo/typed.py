@@ -26,9 +26,13 @@ TABLE_HEADS = {
 }
 
 
-def _date(rng: random.Random, d: date) -> str:
-    return rng.choice((f"{d.month}/{d.day}/{d.year}", f"{d.month}/{d.day}/{d.year % 100:02d}",
-                       d.strftime("%m/%d/%Y"), d.strftime("%b %d %Y"), d.strftime("%b %d, %Y")))
+DATE_STYLES = ("{d.month}/{d.day}/{d.year}", "{d.month}/{d.day}/{yy:02d}", "{d:%m/%d/%Y}",
+               "{d:%b %d %Y}", "{d:%b %d, %Y}")
+
+
+def _date(style: str, d: date) -> str:
+    """One style per paper: people keep to the way they started."""
+    return style.format(d=d, yy=d.year % 100)
 
 
 def _amt(rng: random.Random, x: object, style: str) -> str:
@@ -40,6 +44,8 @@ def typed_notice(rng: random.Random, case: Case, fname: str, lines: list[PaidLin
                  table: bool = False) -> bytes:
     """Lines with billed / approved / paid / may-owe; returns the text as bytes."""
     style = rng.choice(("dollar", "plain"))
+    ds = rng.choice(DATE_STYLES)
+    said = {k: rng.choice(v) for k, v in WORDS.items()}  # one wording per paper
     fields = ["billed", "allowed", "paid", "owe"]
     if rng.random() < 0.3:
         fields.remove("billed")  # people leave the charge out (never approved: it carries the cut)
@@ -55,14 +61,14 @@ def typed_notice(rng: random.Random, case: Case, fname: str, lines: list[PaidLin
     for pl in lines:
         vals = {"billed": pl.billed, "allowed": pl.allowed, "paid": pl.paid, "owe": pl.patient}
         if table:
-            cells = {"date": _date(rng, pl.dos), "code": pl.code, "desc": pl.desc.split(",")[0],
+            cells = {"date": _date(ds, pl.dos), "code": pl.code, "desc": pl.desc.split(",")[0],
                      **{k: f"{v:.2f}" for k, v in vals.items()}}
             out.append(sep.join(cells[k] for k in order))
         else:
-            words = [_date(rng, pl.dos), pl.code]
+            words = [_date(ds, pl.dos), pl.code]
             if rng.random() < 0.5:
                 words.append(pl.desc.split(",")[0].lower())
-            words += [f"{rng.choice(WORDS[k])} {_amt(rng, f'{vals[k]:.2f}', style)}" for k in fields]
+            words += [f"{said[k]} {_amt(rng, f'{vals[k]:.2f}', style)}" for k in fields]
             out.append(" ".join(words))
         amounts = {("patient_owes" if k == "owe" else k): vals[k] for k in fields}
         case.line(fname, pl, amounts=amounts)
@@ -73,15 +79,17 @@ def typed_notice(rng: random.Random, case: Case, fname: str, lines: list[PaidLin
 def typed_bill(rng: random.Random, case: Case, fname: str, provider: str,
                bill: list[BillLine]) -> bytes:
     style = rng.choice(("dollar", "plain"))
+    ds = rng.choice(DATE_STYLES)
+    asked = rng.choice(WORDS["asked"])
     out = [provider, rng.choice(("Statement", "Bill", "Patient statement", "bill from the doctor"))]
     show_charge = rng.random() < 0.4
     for b in bill:
-        words = [_date(rng, b.dos), b.code]
+        words = [_date(ds, b.dos), b.code]
         if rng.random() < 0.5:
             words.append(b.desc.split(",")[0].lower())
         if show_charge:
             words.append(f"charges {_amt(rng, f'{b.charge:.2f}', style)}")
-        words.append(f"{rng.choice(WORDS['asked'])} {_amt(rng, f'{b.asked:.2f}', style)}")
+        words.append(f"{asked} {_amt(rng, f'{b.asked:.2f}', style)}")
         out.append(" ".join(words))
         amounts = {"patient_owes": b.asked}
         if show_charge:
