@@ -156,7 +156,7 @@ def member_eob_pdf(rng: random.Random, case: Case, fname: str, claims: list[EobC
 
 def provider_eob_pdf(rng: random.Random, case: Case, fname: str, claims: list[EobClaim],
                      plan: str, *, look: Look | None = None, codes: bool = False,
-                     sequestration: bool = False) -> bytes:
+                     sequestration: bool = False, sentence: int | None = None) -> bytes:
     """A provider's copy: all claims in one table, grouped by "RECEIPT DATE:" rows."""
     look = look or random_look(rng)
     ms = rng.choice(("comma", "plain", "dollar comma"))
@@ -170,7 +170,8 @@ def provider_eob_pdf(rng: random.Random, case: Case, fname: str, claims: list[Eo
                "coinsurance": ["CO-", "INSURANCE", "AMOUNT"], "copay": ["COPAY", "AMOUNT"],
                "patient": ["PATIENT", "RESP", "AMOUNT"], "paid": ["PAID", "AMOUNT"],
                "reason": ["ADJ", "REASON", "CODES"]}
-    cols = [Col(stacked[k], 1.3 if k in ("dates", "reason") else 0.7 if k == "units" else 1.0,
+    widths = {"dates": 2.0, "reason": 1.4, "units": 0.6, "code": 0.8}
+    cols = [Col(stacked[k], widths.get(k, 1.15),
                 "l" if k in ("dates", "code", "reason") else "r") for k in keys]
     p = Paper(look, footer=f"{plan}  Provider Explanation of Benefits")
     p.text(plan, size=look.size + 4, bold=True)
@@ -217,7 +218,8 @@ def provider_eob_pdf(rng: random.Random, case: Case, fname: str, claims: list[Eo
             stmt[k] += tot[k]
         if sequestration and cl.cut:
             case.adjustment(fname, "CO", "253", cl.cut)
-            rows.append(Row(span=rng.choice(SEQ_SENTENCES).format(amt="$" + f"{cl.cut:.2f}")))
+            words = SEQ_SENTENCES[sentence] if sentence is not None else rng.choice(SEQ_SENTENCES)
+            rows.append(Row(span=words.format(amt="$" + f"{cl.cut:.2f}")))
             notes.append(f"{cl.cut:.2f}")
     rows.append(Row(["STATEMENT TOTALS:", "", ""] + [m(stmt[k]) for k in keys[3:11]]
                     + ([""] if codes else []), bold=True))

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from . import typed, vocab
 from .eob import member_eob_pdf, plan_claims, provider_eob_pdf
+from .issue import issue_cases
 from .ledger import itemized_pdf, ledger_pdf
 from .msn import MsnClaim, msn_claims, msn_pdf, part_a_claims, unassigned_claims
 from .photo import photo_of
@@ -330,4 +331,5 @@ FAMILIES: dict[str, Family] = {
     "typed_eob": typed_eob,
     "photo_msn": photo_msn,
     "photo_statement": photo_statement,
+    "issue_cases": issue_cases,
 }

@@ -93,9 +93,14 @@ class Paper:
         return float(w)
 
     def draw(self, x: float, y: float, text: str, *, font: str | None = None,
-             size: float | None = None, align: str = "l") -> None:
+             size: float | None = None, align: str = "l", room: float | None = None) -> None:
         font = font or self.look.font
         size = size or self.look.size
+        if room is not None and text:
+            # a word wider than its column is set smaller, never over its neighbour
+            wide = self._width(text, font, size)
+            if wide > room:
+                size = max(4.0, size * room / wide)
         if align == "r":
             x -= self._width(text, font, size)
         mode = self.look.text_mode
@@ -209,10 +214,11 @@ class Paper:
                 pad = head_rows - len(heads[i])
                 for j, word in enumerate(heads[i]):
                     yy = top - (pad + j + 1) * lead + 2
+                    room = xs[i + 1] - xs[i] - 5
                     if c.align == "r":
-                        self.draw(xs[i + 1] - 3, yy, word, font=look.bold, align="r")
+                        self.draw(xs[i + 1] - 3, yy, word, font=look.bold, align="r", room=room)
                     else:
-                        self.draw(xs[i] + 2, yy, word, font=look.bold)
+                        self.draw(xs[i] + 2, yy, word, font=look.bold, room=room)
             self.y = top - h
             self._hline(xs[0], xs[-1], self.y)
 
@@ -245,10 +251,11 @@ class Paper:
                 for i, c in enumerate(cols):
                     for j, piece in enumerate(cell_lines[i]):
                         yy = top - (j + 1) * lead + 2
+                        room = xs[i + 1] - xs[i] - 5
                         if c.align == "r":
-                            self.draw(xs[i + 1] - 3, yy, piece, font=font, align="r")
+                            self.draw(xs[i + 1] - 3, yy, piece, font=font, align="r", room=room)
                         else:
-                            self.draw(xs[i] + 2, yy, piece, font=font)
+                            self.draw(xs[i] + 2, yy, piece, font=font, room=room)
             self.y = top - h
             if look.rules == "ruled":
                 self._hline(xs[0], xs[-1], self.y)
