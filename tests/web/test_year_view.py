@@ -48,3 +48,8 @@ def test_no_year_view_without_a_claims_download(client: FlaskClient) -> None:
     data["bill_text"] = "03/08/2025 99213 office visit patient balance $21.38"
     response = post_multipart(client, "/explain", data)
     assert 'class="year-view"' not in response.get_data(as_text=True)
+
+
+def test_the_form_says_downloads_are_welcome_in_both_languages(client: FlaskClient) -> None:
+    assert "the text file from Medicare.gov" in client.get("/?lang=en").get_data(as_text=True)
+    assert "el archivo de texto de Medicare.gov" in client.get("/?lang=es").get_data(as_text=True)
