@@ -19,7 +19,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from ..model import Adjustment, Group
-from ..read.layout import Cell, Row
+from ..read.layout import Cell, Row, Word
 from ..values import find_dates, is_zip_code, parse_date, parse_money
 
 
@@ -73,12 +73,13 @@ _FIELD_PATTERNS: tuple[tuple[Field, str], ...] = (
     (Field.POSTED, r"(post|posted|posting|transaction|trans) date|date (posted|post)"),
     (
         Field.DATE,
-        r"((service|visit) )?(date|dates|date s|dos)( (from|to|thru|through))?"
+        r"((service|visit|from) )?(date|dates|date s|dos)( (from|to|thru|through))?"
         r"( (service|services|visit))?|from( to)?|(from )?(to|thru|through)",
     ),
     (
         Field.OWES,
-        r"(maximum )?you (may )?be billed|(what )?you (may )?owe( provider)?|you pay"
+        r"(maximum )?you (may )?be billed|(what )?(you|patient|member) (may )?owes?( provider)?"
+        r"|you pay|(amount )?you (may )?be charged|(patient|member) (may )?be billed"
         r"|(your|patient|patients|pt|member|members) (responsibility|resp|share|cost"
         r"|portion|balance|owes?|pays)|patient responsibility|due from (you|patient)"
         r"|(amount )?due|owed|your cost",
@@ -147,7 +148,7 @@ _FIELD_PATTERNS: tuple[tuple[Field, str], ...] = (
     ),
     (
         Field.SERVICE,
-        r"(service|services)( provided)?( and billing code)?|(service |charge )?"
+        r"(service|services)( provided)?( and( billing)? codes?)?|(service |charge )?"
         r"description( services?)?|procedure( description)?|treatment|items?"
         r"|details?|type services?|services? description|provider and service"
         r"|transaction|activity|description procedure",
@@ -269,22 +270,66 @@ class TableLine:
 # ---------------------------------------------------------------- headers
 
 
+# Abbreviations payers print in narrow headers, spelled out before matching.
+_SHORT_FORMS = {
+    "svc": "service", "svcs": "services", "srvc": "service", "serv": "service",
+    "pt": "patient", "pat": "patient", "mbr": "member", "chg": "charge", "chgs": "charges",
+    "chrg": "charge", "pmt": "payment", "pymt": "payment", "alwd": "allowed", "allow": "allowed",
+    "appr": "approved", "aprvd": "approved", "ins": "insurance", "ttl": "total",
+    "desc": "description", "descr": "description", "proc": "procedure", "resp": "responsibility",
+    "dt": "date", "dts": "dates", "rmk": "remark", "rmks": "remarks",
+}  # fmt: skip
+
+
 def _normalize(label: str) -> str:
-    """Lower case, '&' as 'and', punctuation and filler words ('amount', 'total') removed."""
+    """Lower case, '&' as 'and', short forms spelled out, punctuation and filler words
+    ('amount', 'total') removed."""
     text = label.lower().replace("&", " and ").replace("’", "'")
     text = re.sub(r"[^a-z0-9$ ]+", " ", text.replace("'s ", "s "))
-    return " ".join(word for word in text.split() if word not in _FILLERS)
+    words = (_SHORT_FORMS.get(word, word) for word in text.split())
+    return " ".join(word for word in words if word not in _FILLERS)
 
 
-def field_for(label: str) -> Field | None:
-    """Which field a printed column header names, or None."""
-    text = _normalize(label)
-    if not text:
-        return Field.AMOUNT if "amount" in label.lower() else None
+def _exact_field(text: str) -> Field | None:
     for name, pattern in _COMPILED:
         if pattern.fullmatch(text):
             return name
     return None
+
+
+def field_for(label: str, holds_money: bool | None = None) -> Field | None:
+    """Which field a printed column header names, or None.
+
+    A label that names no field as a whole is scored by its parts: two tight columns'
+    labels run together ("You May Be Billed Notes") still name the field of the longest
+    part, an amount field first when the column below holds amounts.
+    """
+    text = _normalize(label)
+    if not text:
+        return Field.AMOUNT if "amount" in label.lower() else None
+    exact = _exact_field(text)
+    if exact is not None:
+        return exact
+    words = text.split()
+    if len(words) > MAX_LABEL_WORDS:
+        return None  # prose, not a column's label
+    found: list[tuple[int, int, int, Field]] = []
+    for size in range(len(words) - 1, 0, -1):
+        for start in range(len(words) - size + 1):
+            name = _exact_field(" ".join(words[start : start + size]))
+            if name is None or name in _WEAK_ALONE and size == 1 and len(words) > 2:
+                continue
+            kind = name in MONEY_FIELDS
+            fits = 0 if holds_money is None or kind == holds_money else 1
+            found.append((fits, -size, start, name))
+    return min(found)[3] if found else None
+
+
+# A label scored by its parts has at most this many words (headers are terse; notes are not).
+MAX_LABEL_WORDS = 6
+# Words that name a field alone only in a short label: "Service" in "Service & Code" is the
+# description, but in "Date of Service Provided Here" it is not the whole story.
+_WEAK_ALONE = frozenset({Field.UNITS, Field.NOTES, Field.CODE})
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
@@ -293,7 +338,10 @@ def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
 
 def _plain(row: Row) -> bool:
     """No amounts and no dates: a row that may be (part of) a header."""
-    return not _AMOUNT_WORD.search(row.text) and not find_dates(row.text)
+    if _AMOUNT_WORD.search(row.text) or find_dates(row.text) or row.text.rstrip().endswith("."):
+        return False
+    # Claim and account numbers stand above tables, never in their headers.
+    return not re.search(r"\d[\d-]{4,}", row.text)
 
 
 def _stack_columns(band: Sequence[Row]) -> list[list[tuple[int, Cell]]]:
@@ -355,12 +403,162 @@ def header_at(rows: Sequence[Row], index: int) -> tuple[Header, int] | None:
         if len(band) < size or not _tight(band):
             break
         header = _header_from_band(band)
+        by_words = _header_from_words(band, rows, index + size)
+        # Cells cut by gaps read most headers right; where they name fewer amount columns
+        # than the words placed over the amounts below, the columns were too tight to cut.
+        if by_words is not None and (header is None or _money(by_words) > _money(header)):
+            header = by_words
         # More rows win a tie: "Amount / Billed" names BILLED where "Amount" alone does not.
         if header is not None and (
             best is None or len(set(header.fields)) >= len(set(best[0].fields))
         ):
             best = (header, size)
     return best
+
+
+def _money(header: Header) -> int:
+    return len(set(header.fields) & MONEY_FIELDS)
+
+
+# How many rows below a header are looked at to find where its columns stand.
+DATA_ROWS = 12
+
+
+def _data_rows(rows: Sequence[Row], start: int) -> list[Row]:
+    """The rows just under a header that print amounts, up to a wide gap or another page."""
+    found: list[Row] = []
+    previous: Row | None = rows[start - 1] if start else None
+    for row in rows[start : start + DATA_ROWS]:
+        if previous is not None and (
+            row.page != previous.page or row.top - previous.bottom > TABLE_GAP * row.height
+        ):
+            break
+        amounts = len(_AMOUNT_WORD.findall(row.text))
+        words = len(row.words)
+        if amounts >= 2 and words < 4 * amounts + 8:  # a table row, not a sentence
+            found.append(row)
+        previous = row
+    return found
+
+
+def _segments(row: Row) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    """Where a data row prints amounts (each on its own) and runs of other words."""
+    amounts: list[tuple[float, float]] = []
+    texts: list[tuple[float, float]] = []
+    for cell in row.cells:
+        run: list[Word] = []
+        for word in cell.words:
+            if cell_money(word.text) is not None and "." in word.text:
+                if run:
+                    texts.append((run[0].x0, run[-1].x1))
+                    run = []
+                amounts.append((word.x0, word.x1))
+            else:
+                run.append(word)
+        if run:
+            texts.append((run[0].x0, run[-1].x1))
+    return amounts, texts
+
+
+def _data_columns(data: Sequence[Row]) -> list[tuple[float, float]]:
+    """Columns from the data rows: amounts that stand over each other make one column; text
+    makes a column only where it does not run into an amount column."""
+    amounts: list[tuple[float, float]] = []
+    texts: list[tuple[float, float]] = []
+    for row in data:
+        row_amounts, row_texts = _segments(row)
+        amounts.extend(row_amounts)
+        texts.extend(row_texts)
+    money = _merge(sorted(amounts))
+    free = [
+        span for span in texts if not any(_overlap(*span, x0, x1) > 0 for x0, x1 in money)
+    ]
+    return sorted(money + _merge(sorted(free)))
+
+
+def _word_columns(
+    words: Sequence[Word], columns: Sequence[tuple[float, float]]
+) -> list[int | None]:
+    """The column each header word stands over. A word over no column joins the neighbour
+    word it is printed closer to ("Paid by You May Be": "You" goes with "May Be"), or the
+    nearest column; None when it stands far from every column (a header of an empty column)."""
+    over: list[int | None] = []
+    for word in words:
+        overlaps = [_overlap(word.x0, word.x1, x0, x1) for x0, x1 in columns]
+        best = max(range(len(columns)), key=lambda k: overlaps[k])
+        over.append(best if overlaps[best] > 0 else None)
+    placed = list(over)
+    for k, word in enumerate(words):
+        if over[k] is not None:
+            continue
+        left = (word.x0 - words[k - 1].x1, over[k - 1]) if k and over[k - 1] is not None else None
+        right = (
+            (words[k + 1].x0 - word.x1, over[k + 1])
+            if k + 1 < len(words) and over[k + 1] is not None
+            else None
+        )
+        between = any(x1 <= word.x0 for _, x1 in columns) and any(
+            x0 >= word.x1 for x0, _ in columns
+        )
+        if not between:
+            continue  # past the outermost amounts: the header of a column left empty here
+        sides = [side for side in (left, right) if side is not None and side[0] < word.height]
+        if sides:
+            placed[k] = min(sides, key=lambda side: side[0])[1]
+            continue
+
+        def distance(index: int, word: Word = word) -> float:
+            x0, x1 = columns[index]
+            return max(x0 - word.x1, word.x0 - x1, 0.0)
+
+        nearest = min(range(len(columns)), key=distance)
+        placed[k] = nearest if distance(nearest) <= 2 * word.height else None
+    return placed
+
+
+def _header_from_words(band: Sequence[Row], rows: Sequence[Row], start: int) -> Header | None:
+    """The header read word by word onto the columns its data rows print in.
+
+    Payers print tight columns whose header words touch ("Paid by You May Be"): cells cut
+    by gaps then join two columns' labels. Where the amounts below stand tells the columns
+    apart, and each header word goes to the column it stands over.
+    """
+    if max(len(row.cells) for row in band) < MIN_FIELDS:
+        return None  # a header's words stand apart in columns; prose runs on
+    data = _data_rows(rows, start)
+    if len(data) < 1:
+        return None
+    columns = _data_columns(data)
+    if len(columns) < MIN_FIELDS:
+        return None
+    labels: list[list[tuple[int, Word]]] = [[] for _ in columns]
+    extra: list[tuple[float, float, list[tuple[int, Word]]]] = []
+    for position, row in enumerate(band):
+        for word, best in zip(row.words, _word_columns(row.words, columns), strict=True):
+            if best is None:
+                extra.append((word.x0, word.x1, [(position, word)]))
+            else:
+                labels[best].append((position, word))
+    built: list[Column] = []
+    rows_used: set[int] = set()
+    stacks = [(x0, x1, words) for (x0, x1), words in zip(columns, labels, strict=True)] + extra
+    for x0, x1, words in sorted(stacks, key=lambda item: item[0]):
+        if not words:
+            continue
+        words.sort(key=lambda item: (item[0], item[1].x0))
+        label = " ".join(word.text for _, word in words)
+        name = field_for(label)
+        if name is not None:
+            rows_used.update(position for position, _ in words)
+        left = min(x0, *(word.x0 for _, word in words))
+        right = max(x1, *(word.x1 for _, word in words))
+        built.append(Column(name or Field.OTHER, label, left, right))
+    known = {column.field for column in built} - {Field.OTHER}
+    if len(known) < MIN_FIELDS or len(known & MONEY_FIELDS) < MIN_MONEY_FIELDS:
+        return None
+    if len(rows_used) < len(band):
+        return None
+    return Header(tuple(built), tuple(band))
 
 
 def _tight(band: Sequence[Row]) -> bool:
@@ -823,7 +1021,19 @@ def procedure(service: str, code_cell: str = "") -> tuple[str | None, tuple[str,
     if match:
         mods = _DASH_MODIFIERS.match(service.strip()[match.end() :])
         return match.group(1), _modifiers(mods.group(1) if mods else "")
+    match = _TRAILING_CODE.search(service)
+    if match:
+        return match.group(1), _modifiers(match.group(2) or "")
     return None, ()
+
+
+# "Urinalysis, without microscopy - 81002", "Office visit CPT 99213-25": the code after
+# the words, set off by a dash, a colon or its label.
+_TRAILING_CODE = re.compile(
+    r"(?:[-–—:]|\b(?:cpt|hcpcs|code|proc)\b[#:.]?)\s*([0-9]{4}[0-9FTU]|[A-V][0-9]{4})"
+    r"((?:-[0-9A-Z]{2})*)\s*$",
+    re.IGNORECASE,
+)
 
 
 def _modifiers(text: str) -> tuple[str, ...]:

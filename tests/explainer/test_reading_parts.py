@@ -111,8 +111,9 @@ def _page_of(*rows: tuple[float, list[tuple[float, str]]]):
     words = []
     for top, cells in rows:
         for x, text in cells:
-            for k, part in enumerate(text.split()):
-                words.append(Word(part, x + 30 * k, x + 30 * k + 25, top, top + 8))
+            for part in text.split():  # about 5 pt a letter and a 2.5 pt space, at 8 pt
+                words.append(Word(part, x, x + 5 * len(part), top, top + 8))
+                x += 5 * len(part) + 2.5
     return Page(1, 612, 792, tuple(words))
 
 
@@ -132,3 +133,69 @@ def test_a_row_with_money_that_no_table_took_is_named_as_unchecked() -> None:
     [row] = unchecked_rows([page], document)
     assert row.where == "page 1, row 4"
     assert "$45.00" in row.text
+
+
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [
+        ("You May Be Billed Notes", "owes"),  # two tight labels run together
+        ("Patient May Owe Msg", "owes"),
+        ("Svc Approved?", "approved"),
+        ("Service & Code", "service"),
+        ("From Date", "date"),
+        ("DEDUCT/ COINS", "cost_share"),
+        ("CONTRACTUAL ADJUSTMENT AMOUNT", "contractual"),
+        ("This service is not covered when performed more often than allowed", None),
+    ],
+)
+def test_header_labels_are_scored_by_their_parts(label: str, field: str | None) -> None:
+    from explainer.extract.table import field_for
+
+    found = field_for(label)
+    assert (found.value if found else None) == field
+
+
+def test_tight_columns_are_told_apart_by_where_their_amounts_stand() -> None:
+    from explainer.extract.table import Field, find_tables
+    from explainer.read.layout import document_rows
+
+    from explainer.read.layout import Page
+
+    # As a zoo MSN printed them: "Paid by" and "You May Be" touch, so cut by gaps they are
+    # one cell over two columns (positions in points, as pdfplumber gave them).
+    placed = [
+        (90, 480, 535, "Maximum"),
+        (102, 42, 71, "From"), (102, 105, 163, "Procedure"), (102, 276, 320, "Amount"),
+        (102, 347, 392, "Allowed"), (102, 421, 446, "Paid"), (102, 449, 463, "by"),
+        (102, 469, 490, "You"), (102, 494, 517, "May"), (102, 520, 535, "Be"),
+        (114, 42, 69, "Date"), (114, 105, 170, "Description"), (114, 288, 320, "Billed"),
+        (114, 348, 392, "Amount"), (114, 411, 463, "Medicare"), (114, 503, 535, "Billed"),
+    ]  # fmt: skip
+    for top, code, amounts in ((130, "(83036)", ("$55.27", "$35.53", "$35.53")),
+                               (144, "(J1100)", ("$21.71", "$11.18", "$11.18"))):  # fmt: skip
+        billed, allowed, owes = amounts
+        placed += [
+            (top, 40, 85, "3/18/2024"), (top, 105, 140, code), (top, 282, 320, billed),
+            (top, 353, 392, allowed), (top, 438, 463, "$0.00"), (top, 496, 535, owes),
+        ]  # fmt: skip
+    words = tuple(Word(text, x0, x1, top, top + 10) for top, x0, x1, text in placed)
+    page = Page(1, 612, 792, words)
+    [(_, header, lines, _)] = find_tables(document_rows([page]))
+    assert {Field.BILLED, Field.ALLOWED, Field.PAID, Field.OWES} <= set(header.fields)
+    assert [line.money(Field.OWES) for line in lines] == [Decimal("35.53"), Decimal("11.18")]
+    assert [line.money(Field.PAID) for line in lines] == [Decimal("0.00"), Decimal("0.00")]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Urinalysis, non-automated, without microscopy - 81002", "81002"),
+        ("Office visit CPT 99213-25", "99213"),
+        ("Springfield IL 62701", None),
+        ("Total for Claim 45621", None),
+    ],
+)
+def test_a_code_printed_after_the_words_is_found(text: str, code: str | None) -> None:
+    from explainer.extract.table import procedure
+
+    assert procedure(text)[0] == code
