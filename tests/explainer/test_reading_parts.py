@@ -157,9 +157,7 @@ def test_header_labels_are_scored_by_their_parts(label: str, field: str | None) 
 
 def test_tight_columns_are_told_apart_by_where_their_amounts_stand() -> None:
     from explainer.extract.table import Field, find_tables
-    from explainer.read.layout import document_rows
-
-    from explainer.read.layout import Page
+    from explainer.read.layout import Page, document_rows
 
     # As a zoo MSN printed them: "Paid by" and "You May Be" touch, so cut by gaps they are
     # one cell over two columns (positions in points, as pdfplumber gave them).
