@@ -37,6 +37,7 @@ from ..values import (
     money_from_match,
 )
 from .ledger import LedgerRow, read_ledger, row_from_cells, with_provider
+from .ledger_row import RowKind, classify, vocabulary
 from .table import Field, coded_adjustments
 from .tabular import TableHeader, cells_under, header_of, is_total, notice_line, split_pasted
 
@@ -117,6 +118,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+POSTINGS = frozenset({RowKind.PAYMENT, RowKind.ADJUSTMENT, RowKind.TRANSFER})
 # PR group reasons for labelled cost sharing (CARC 1/2/3, FACTS.md §3).
 COST_SHARING_REASON = {"deductible": "1", "coinsurance": "2", "copay": "3"}
 # One service per line: a "line" longer than this is a whole pasted page run together, and
@@ -390,9 +392,30 @@ def sniff_kind(text: str, role: Role) -> DocumentKind:
         return DocumentKind.EOB
     if role is Role.NOTICE:
         return DocumentKind.NOTICE
-    if BILL_MARKERS.search(text) and not NOTICE_MARKERS.search(text):
+    if NOTICE_MARKERS.search(text):
+        return DocumentKind.NOTICE
+    if BILL_MARKERS.search(text) or _has_postings(text):
         return DocumentKind.PROVIDER_BILL
     return DocumentKind.NOTICE
+
+
+# Only the top of a paper is looked at for ledger postings: enough for any statement, and a
+# bound on the work for a huge paste.
+POSTING_SCAN_LINES = 200
+
+
+def _has_postings(text: str) -> bool:
+    """A ledger's dated payment, adjustment or transfer row ('03/28/2025 Medicare payment
+    -78.40'): what a statement prints and a notice does not."""
+    vocab = vocabulary()
+    for number, line in enumerate(text.splitlines()[:POSTING_SCAN_LINES], start=1):
+        if not DATE_PATTERN.search(line) or len(line) > MAX_LINE_CHARS:
+            continue
+        row = ledger_row(line, f"line {number}")
+        worded = any(vocab.says(name, line) for name in ("payment", "adjustment", "transfer"))
+        if worded and classify(row, vocab) in POSTINGS:
+            return True
+    return False
 
 
 def sniff_coverage(text: str, kind: DocumentKind) -> Coverage:

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from explainer import Role, Severity
+from explainer import DocumentKind, Role, Severity
 from explainer.extract.ledger import RowKind, read_ledger
 from explainer.extract.ledger_row import classify
 from explainer.extract.typed import extract_typed, ledger_row
@@ -359,3 +359,17 @@ def test_a_plain_bill_with_one_amount_per_service_still_asks_that_amount() -> No
         Decimal("21.60"),
         date(2025, 3, 4),
     )
+
+
+def test_a_ledger_given_without_saying_it_is_a_bill_is_read_as_one() -> None:
+    # No 'statement' or 'balance due' words: its dated payment rows say it is a bill.
+    document = extract_typed(CASES[3].bill, "papers.txt", Role.AUTO)
+    assert document.kind is DocumentKind.PROVIDER_BILL
+    assert [line.patient_owes for line in document.lines] == [Decimal("21.60")]
+
+
+def test_a_typed_notice_with_its_code_lines_stays_a_notice() -> None:
+    text = (
+        "03/04/2025 99214 paid $78.40 you may owe $20.00\nMedicare adj CO-253 Sequestration -1.60\n"
+    )
+    assert extract_typed(text, "papers.txt", Role.AUTO).kind is DocumentKind.NOTICE
