@@ -15,7 +15,9 @@ The papers come from strangers, so every read is bounded (issue 9, hardening):
 Two profiles (issue 14): `WEB` for strangers' uploads (all of the above, and the 20 MB upload
 cap of read/upload.py), and `LOCAL` for the user's own files on the command line: no claim,
 line or time cap, so a billing service's 50,000-claim remittance (about 60 MB) is explained
-in one go, bounded only by a file size that keeps memory under 1 GB (bench/bench_x12big.py).
+in one go (bench/bench_x12big.py: 52 MB, 731 MB peak). Its only bound is memory: a file whose
+reading would take more than half of the machine's memory is refused with plain words
+instead of being left to run out of it.
 
 Every refusal is a `LimitExceeded` with plain words; the web layer answers it with a 413.
 
@@ -47,9 +49,23 @@ READ_SECONDS_ENV = "BILL_EXPLAINER_READ_SECONDS"
 MAX_CLAIMS = 5000
 MAX_LINES = 20_000
 
-LOCAL_MAX_BYTES = 400 * 1024 * 1024
-"""The CLI's file size cap: memory grows with the file (bench/bench_x12big.py measures a
-50,000-claim, 60 MB 835), and this keeps a 400 MB file within what a laptop can hold."""
+MEMORY_PER_FILE_BYTE = 14
+"""Peak memory over file size when an 835 is explained: bench/bench_x12big.py measured 731 MB
+for a 52.4 MB file of 50,000 claims (159 MB for 10.5 MB), the Documents being most of it."""
+
+LOCAL_MAX_BYTES_UNKNOWN = 256 * 1024 * 1024
+"""The CLI's file size cap where the machine's memory cannot be asked (not Linux/macOS)."""
+
+
+def local_max_bytes() -> int:
+    """The CLI's file size cap: what half of this machine's memory can read, at least 20 MB."""
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return LOCAL_MAX_BYTES_UNKNOWN
+    if memory <= 0:
+        return LOCAL_MAX_BYTES_UNKNOWN
+    return max(MAX_UPLOAD_BYTES, memory // 2 // MEMORY_PER_FILE_BYTE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +81,7 @@ class Limits:
 WEB = Limits(upload_bytes=MAX_UPLOAD_BYTES, claims=MAX_CLAIMS, lines=MAX_LINES, timed=True)
 """Uploads from strangers (the web app and its API): every cap."""
 
-LOCAL = Limits(upload_bytes=LOCAL_MAX_BYTES, claims=None, lines=None, timed=False)
+LOCAL = Limits(upload_bytes=local_max_bytes(), claims=None, lines=None, timed=False)
 """The user's own files, read by the command line on their own machine: no claim cap."""
 
 TOO_SLOW = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -14,7 +15,16 @@ from explainer.content import library
 from explainer.errors import LimitExceeded
 from explainer.explain import explain_uploads
 from explainer.extract.era import extract_era
-from explainer.limits import LOCAL, MAX_CLAIMS, WEB, Limits, read_within_limits
+from explainer.limits import (
+    LOCAL,
+    LOCAL_MAX_BYTES_UNKNOWN,
+    MAX_CLAIMS,
+    MEMORY_PER_FILE_BYTE,
+    WEB,
+    Limits,
+    local_max_bytes,
+    read_within_limits,
+)
 from explainer.model import Explanation
 from explainer.present.json import explanation_to_dict
 from explainer.present.json_stream import write_json
@@ -30,8 +40,26 @@ from tests.x12_factory import Payment, build_835, denied_claim, many_claims
 def test_the_web_keeps_its_caps_and_the_command_line_has_none_but_memory() -> None:
     assert WEB.claims == MAX_CLAIMS and WEB.upload_bytes == MAX_UPLOAD_BYTES and WEB.timed
     assert LOCAL.claims is None and LOCAL.lines is None and not LOCAL.timed
-    # A 50,000-claim production 835 runs to about 60 MB.
-    assert LOCAL.upload_bytes is not None and LOCAL.upload_bytes > 60 * 1024 * 1024
+    assert LOCAL.upload_bytes == local_max_bytes()
+
+
+def test_the_command_line_size_cap_is_what_half_the_memory_can_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pages = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": 8 * 1024**3 // 4096}  # an 8 GB laptop
+    monkeypatch.setattr(os, "sysconf", lambda name: pages[name])
+    # bench/bench_x12big.py: 14 bytes of memory a byte of 835; half of 8 GB reads 292 MB,
+    # so a 50,000-claim production file (about 60 MB) passes.
+    assert local_max_bytes() == 4 * 1024**3 // MEMORY_PER_FILE_BYTE
+    assert local_max_bytes() > 60 * 1024 * 1024
+    pages["SC_PHYS_PAGES"] = 256 * 1024**2 // 4096  # a tiny machine: never below the web's 20 MB
+    assert local_max_bytes() == MAX_UPLOAD_BYTES
+
+    def unknown(name: str) -> int:
+        raise ValueError(name)
+
+    monkeypatch.setattr(os, "sysconf", unknown)
+    assert local_max_bytes() == LOCAL_MAX_BYTES_UNKNOWN
 
 
 def test_a_profile_caps_claims_and_no_cap_means_none() -> None:

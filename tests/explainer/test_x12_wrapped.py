@@ -171,3 +171,11 @@ def test_every_corpus_file_wrapped_at_80_columns_reads_the_same(name: str) -> No
     wrapped = wrap(data, 80)
     assert segments(wrapped) == segments(data)
     assert extract_era(wrapped, name) == extract_era(data, name)
+
+
+def test_a_control_character_file_after_a_line_of_text_is_still_sniffed_as_an_835() -> None:
+    # The start pattern fails on the text; the claim segments must still say "835".
+    body = build_835(payments(), envelope=False, delimiters=CONTROL)
+    data = b"Remittance export, weekly\r\n" + wrap(body, 80)
+    assert sniff_format(data) is Format.X12
+    assert segments(data) == segments(build_835(payments(), envelope=False))
