@@ -10,16 +10,17 @@ from decimal import Decimal
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
-from explainer.checks.base import QMB_REMARKS
+from explainer.cost_sharing import is_cost_sharing as _is_cost_sharing
 from explainer.model import (
-    Adjustment,
     Claim,
     Coverage,
     Document,
     DocumentKind,
-    Group,
-    ServiceLine,
 )
+from explainer.present.claim_share import adjustments_of as _adjustments
+from explainer.present.claim_share import claim_share
+from explainer.present.claim_share import line_owes as _owes
+from explainer.present.claim_share import remarks_of as _remarks
 from explainer.remittance import STATUS_REVERSAL, is_denied
 from explainer.values import display_date, display_money
 
@@ -29,8 +30,6 @@ from .view import CodeIndex, owes_words
 ZERO = Decimal("0")
 # 1-800-633-4227, 1-800-MEDICARE: a line break after one of their hyphens misleads a caller.
 PHONE = re.compile(r"\b1-\d{3}-(?:\d{3}-\d{4}|[A-Z]{4,})")
-# QMB protects Medicare cost sharing: CARC 1 deductible, 2 coinsurance, 3 copay (FACTS.md §5).
-COST_SHARING = frozenset({"1", "2", "3"})
 MEDICARE_COVERAGE = (Coverage.ORIGINAL_MEDICARE, Coverage.MEDICARE_ADVANTAGE)
 
 
@@ -187,22 +186,6 @@ def _service(codes: CodeIndex, code: str | None, w: Mapping[str, str]) -> str:
     return f"{title} ({code})"
 
 
-def _adjustments(claim: Claim) -> list[Adjustment]:
-    """The claim's and its lines' adjustments, one per group and reason, amounts added up."""
-    totals: dict[tuple[Group, str], Decimal] = {}
-    every = [*claim.adjustments, *(a for line in claim.lines for a in line.adjustments)]
-    for adjustment in every:
-        key = (adjustment.group, adjustment.reason)
-        totals[key] = totals.get(key, ZERO) + adjustment.amount
-    return [Adjustment(group, reason, amount) for (group, reason), amount in totals.items()]
-
-
-def _remarks(claim: Claim) -> list[str]:
-    """Every remark code on the claim and its lines, once each."""
-    every = [*claim.remarks, *(remark for line in claim.lines for remark in line.remarks)]
-    return list(dict.fromkeys(every))
-
-
 def _codes(
     claim: Claim, codes: CodeIndex, qmb: bool, lang: str, reversal: bool = False
 ) -> tuple[SheetCode, ...]:
@@ -231,37 +214,6 @@ def _codes(
         note = codes.remark(remark)
         explained.append(SheetCode(remark, None, note.title, "" if note.known else note.plain, ""))
     return tuple(explained)
-
-
-def _patient_share(claim: Claim) -> Decimal | None:
-    """What the payer says the patient may owe: CLP05, else the lines' own figures."""
-    if claim.patient_owes is not None:
-        return claim.patient_owes
-    return _sum(line.patient_owes for line in claim.lines)
-
-
-def _is_cost_sharing(adjustment: Adjustment) -> bool:
-    """A Medicare deductible, coinsurance or copay: what a QMB never owes."""
-    return adjustment.group is Group.PR and adjustment.reason in COST_SHARING
-
-
-def _cost_sharing(adjustments: Iterable[Adjustment]) -> Decimal:
-    """The deductible, coinsurance and copays among these adjustments."""
-    return sum((a.amount for a in adjustments if _is_cost_sharing(a)), ZERO)
-
-
-def _less_cost_sharing(share: Decimal | None, protected: Decimal) -> Decimal | None:
-    """A QMB's share: what the payer says, without the cost sharing they may not be billed."""
-    if share is None:
-        return None
-    return max(share - protected, ZERO)
-
-
-def _owes(line: ServiceLine, qmb: bool) -> Decimal | None:
-    """What the patient may owe for one line; a QMB never owes its cost sharing."""
-    if not qmb:
-        return line.patient_owes
-    return _less_cost_sharing(line.patient_owes, _cost_sharing(line.adjustments))
 
 
 def _answers(
@@ -325,10 +277,10 @@ def patient_sheet(
 ) -> PatientSheet:
     """One claim as a patient's page: services, what the plan paid, what they may owe, codes."""
     w = sheet_words(lang)
-    reversal = claim.status == STATUS_REVERSAL
-    qmb = not reversal and any(remark in QMB_REMARKS for remark in _remarks(claim))
-    protected = _cost_sharing(_adjustments(claim)) if qmb else ZERO
-    may_owe = _less_cost_sharing(_patient_share(claim), protected)
+    # The claim's bottom line is the engine's (explainer/present/claim_share.py): the CLI and
+    # the API show the same figure.
+    share = claim_share(claim)
+    reversal, qmb, protected, may_owe = share.reversal, share.qmb, share.protected, share.may_owe
     plan_paid = claim.paid if claim.paid is not None else _sum(line.paid for line in claim.lines)
     payer = document.payer
     lines = tuple(

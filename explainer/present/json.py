@@ -11,11 +11,13 @@ from ..model import (
     Claim,
     CodeExplanation,
     Document,
+    DocumentKind,
     Explanation,
     Finding,
     ServiceLine,
 )
 from ..values import format_money
+from .claim_share import claim_share
 
 SCHEMA_ID = "bill-explainer/explanation/v1"
 
@@ -65,6 +67,19 @@ def claim_to_dict(claim: Claim) -> dict[str, Any]:
     }
 
 
+def claim_in_document(document: Document, claim: Claim) -> dict[str, Any]:
+    """A claim; on an 835 also its own bottom line (one patient's), since the payment's
+    totals are never summed across patients (issue 15)."""
+    data = claim_to_dict(claim)
+    if document.kind is DocumentKind.ERA835:
+        share = claim_share(claim)
+        data["bottom_line"] = {
+            "may_owe_at_most": format_money(share.may_owe),
+            "qmb_protected": format_money(share.protected),
+        }
+    return data
+
+
 def document_to_dict(document: Document) -> dict[str, Any]:
     return {
         "source": document.source,
@@ -73,7 +88,7 @@ def document_to_dict(document: Document) -> dict[str, Any]:
         "coverage": document.coverage.value,
         "payer": document.payer,
         "notice_date": _date(document.notice_date),
-        "claims": [claim_to_dict(claim) for claim in document.claims],
+        "claims": [claim_in_document(document, claim) for claim in document.claims],
         "warnings": list(document.warnings),
         "payment_total": format_money(document.payment_total),
         "payment_date": _date(document.payment_date),

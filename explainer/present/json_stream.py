@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any, TextIO
 
 from ..model import Explanation
-from .json import claim_to_dict, explanation_to_dict, finding_to_dict
+from .json import claim_in_document, explanation_to_dict, finding_to_dict
 
 STREAM_FROM = 1000
 """Claims plus findings from which the output is streamed rather than indented whole."""
@@ -68,7 +68,9 @@ def _documents(out: TextIO, explanation: Explanation, bare: list[dict[str, Any]]
         for position, (key, value) in enumerate(fields.items()):
             out.write(("\n" if position == 0 else ",\n") + f"      {_compact(key)}: ")
             if key == "claims":
-                _array(out, (claim_to_dict(claim) for claim in document.claims), "      ")
+                _array(
+                    out, (claim_in_document(document, claim) for claim in document.claims), "      "
+                )
             else:
                 out.write(_compact(value))
         out.write("\n    }")

@@ -9,15 +9,18 @@ from ..codes import explain_code
 from ..content import Library
 from ..model import (
     Adjustment,
+    Claim,
     CodeExplanation,
     CodeSystem,
     Document,
+    DocumentKind,
     Explanation,
     Finding,
     ServiceLine,
     Severity,
 )
 from ..values import display_date, display_money
+from .claim_share import claim_share
 from .summary import capped, more_claims, more_findings
 from .year import year_views
 
@@ -38,6 +41,8 @@ LABELS: dict[str, dict[Any, str]] = {
         ),
         "unchecked": "We could not check everything. These rows hold money we could not read:",
         "no_may_owe": "We have no notice that says what you may owe.",
+        "claim_owes": "This patient may owe at most",
+        "claim_qmb": "QMB (N781–N783): {amount} of Medicare cost sharing is not the patient's to pay.",
         "flags": "What we found",
         "bottom": "The bottom line",
         "may_owe": "You may owe at most",
@@ -77,6 +82,8 @@ LABELS: dict[str, dict[Any, str]] = {
         ),
         "unchecked": "No pudimos revisar todo. Estas filas tienen dinero que no pudimos leer:",
         "no_may_owe": "No tenemos un aviso que diga lo que usted puede deber.",
+        "claim_owes": "Este paciente puede deber como máximo",
+        "claim_qmb": "QMB (N781–N783): {amount} de costos compartidos de Medicare no le toca pagarlos al paciente.",
         "flags": "Lo que encontramos",
         "bottom": "En resumen",
         "may_owe": "Usted puede deber como máximo",
@@ -179,6 +186,19 @@ def _document(library: Library, document: Document, lang: str) -> list[str]:
             out.append(_wrap(_adjustment(library, adjustment, lang), "    "))
         for line in claim.lines:
             out.extend(_line(library, document, line, lang))
+        if document.kind is DocumentKind.ERA835:
+            out.extend(_claim_bottom_line(claim, words))
+    return out
+
+
+def _claim_bottom_line(claim: Claim, words: dict[Any, str]) -> list[str]:
+    """An 835 claim's own bottom line: one patient's, never added to another's (issue 15)."""
+    share = claim_share(claim)
+    if share.may_owe is None:
+        return []
+    out = [f"    {words['claim_owes']}: {display_money(share.may_owe)}"]
+    if share.protected > 0:
+        out.append(_wrap(words["claim_qmb"].format(amount=display_money(share.protected)), "    "))
     return out
 
 
