@@ -121,7 +121,7 @@ def q2(x: Decimal) -> Decimal:
 
 def itemized_pdf(rng: random.Random, case: Case, fname: str, *, scenario: str,
                  look: Look | None = None) -> bytes:
-    """An itemized hospital bill, one to three pages; scenario: clean | mismatch | duplicate."""
+    """An itemized hospital bill, one to three pages (a stay of up to a week); scenario: clean | mismatch | duplicate."""
     look = look or random_look(rng)
     ms = vocab.money_style(rng)
     ds = vocab.date_style(rng, words=False)
@@ -129,9 +129,9 @@ def itemized_pdf(rng: random.Random, case: Case, fname: str, *, scenario: str,
     hospital = rng.choice(vocab.HOSPITALS)
     start = some_date(rng)
     rows_data: list[tuple[date, str, str, int, Decimal]] = []
-    for k in range(rng.randrange(8, 45)):
+    for k in range(rng.randrange(8, 90)):
         svc = rng.choice(HOSPITAL)
-        d = start + timedelta(days=min(k // 12, 3))
+        d = start + timedelta(days=min(k // 10, 6))
         units = rng.choice((1, 1, 1, 2, 4)) if svc.code.startswith("J") else 1
         charge = money_between(rng, svc.lo, svc.hi) * units
         if any(r[0] == d and r[2] == svc.code for r in rows_data):
