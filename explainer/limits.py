@@ -39,6 +39,7 @@ from types import FrameType
 
 from .errors import LimitExceeded
 from .model import Document
+from .read.isolated import read_upload_isolated
 from .read.upload import MAX_UPLOAD_BYTES, Upload, read_upload
 
 READ_SECONDS = 30.0
@@ -76,9 +77,14 @@ class Limits:
     claims: int | None
     lines: int | None
     timed: bool
+    isolated: bool = False
+    """Heavy reads (PDF, photos, XLSX) in a child process with a memory ceiling
+    (read/isolated.py), so that a file the preflight misses cannot take the server down."""
 
 
-WEB = Limits(upload_bytes=MAX_UPLOAD_BYTES, claims=MAX_CLAIMS, lines=MAX_LINES, timed=True)
+WEB = Limits(
+    upload_bytes=MAX_UPLOAD_BYTES, claims=MAX_CLAIMS, lines=MAX_LINES, timed=True, isolated=True
+)
 """Uploads from strangers (the web app and its API): every cap."""
 
 LOCAL = Limits(upload_bytes=local_max_bytes(), claims=None, lines=None, timed=False)
@@ -220,6 +226,7 @@ def read_within_limits(uploads: Sequence[Upload], limits: Limits = WEB) -> list[
     with deadline(read_seconds()) if limits.timed else nullcontext():
         for upload in uploads:
             check_deadline()
-            documents.extend(read_upload(upload, max_bytes=limits.upload_bytes))
+            read = read_upload_isolated if limits.isolated else read_upload
+            documents.extend(read(upload, limits.upload_bytes))
     check_counts(documents, limits)
     return documents

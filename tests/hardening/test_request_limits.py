@@ -93,7 +93,7 @@ def test_reading_keeps_its_own_message_under_the_request_deadline(
         while True:
             time.sleep(0.01)
 
-    monkeypatch.setattr(limits, "read_upload", endless_read)
+    monkeypatch.setattr(limits, "read_upload_isolated", endless_read)
     monkeypatch.setenv("BILL_EXPLAINER_READ_SECONDS", "0.5")
     response = client.post("/api/v1/explain", data={"notice_text": "CO-45 $1.00"})
     assert response.status_code == 413
