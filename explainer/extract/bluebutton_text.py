@@ -34,6 +34,7 @@ from ..model import Claim, Coverage, Document, DocumentKind, Format, ServiceLine
 from ..read.bluebutton_text import TextClaim, TextDownload, TextField, read_claims_text
 from ..sequestration import rate_on
 from ..values import CENT, cents, parse_date, parse_money
+from .claim_level import whole_claim_only
 
 COINSURANCE = Decimal("0.20")
 """Part B coinsurance after the deductible (FACTS.md §8: the 2025 export's Non-Covered)."""
@@ -379,6 +380,7 @@ def extract_claims_text(text: str, source: str) -> Document:
     warnings = _meaning_warnings(download, meaning, trust_may_bill)
     claims = [_claim(raw, meaning, trust_may_bill, warnings) for raw in raws]
     unchecked = [row for raw in raws for row in _unchecked(raw)]
+    unchecked += [row for claim in claims if (row := whole_claim_only(claim))]
     return Document(
         source=source,
         kind=DocumentKind.CLAIMS_DOWNLOAD,

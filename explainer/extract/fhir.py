@@ -28,6 +28,7 @@ from typing import Any
 
 from ..model import Claim, Coverage, Document, DocumentKind, Format, ServiceLine
 from ..read.fhir import FhirResources, Resource, read_fhir
+from .claim_level import whole_claim_only
 from .fhir_amounts import (
     Amounts,
     as_dict,
@@ -358,6 +359,7 @@ def extract_fhir(data: bytes, source: str) -> Document:
         any_money = any_money or money
     if claims and not any_money:
         warnings.insert(0, NON_FINANCIAL)
+    unchecked = tuple(row for claim in claims if (row := whole_claim_only(claim)))
     coverages = {claim.coverage for claim in claims}
     first = found.eobs[0]
     return Document(
@@ -368,4 +370,5 @@ def extract_fhir(data: bytes, source: str) -> Document:
         payer=_payer(found, first),
         claims=tuple(claims),
         warnings=tuple(warnings),
+        unchecked=unchecked,
     )

@@ -322,7 +322,13 @@ def test_the_2013_corpus_file_reads_every_claim_and_no_demographic_line() -> Non
     assert drug.coverage is Coverage.MEDICARE_PART_D and drug.provider == "PHARMACY2 #00000"
     assert "charge minus the approved amount" in document.warnings[0]
     assert not any("Birth" in warning for warning in document.warnings)
-    assert document.unchecked == ()
+    # The outpatient claim's payment and share are for the whole claim: said, never silent.
+    [row] = document.unchecked
+    assert (
+        row.where.startswith("claim 12345678900000VAA")
+        and "$126.31" in row.text
+        and "$38.84" in row.text
+    )
 
 
 @needs_corpus

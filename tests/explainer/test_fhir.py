@@ -518,3 +518,11 @@ def test_every_corpus_file_explains_to_the_json_contract(path: Path) -> None:
         "claims_download",
         "fhir",
     )
+
+
+@needs_corpus
+def test_claims_with_whole_claim_amounts_only_are_unchecked_rows() -> None:
+    document = _read(FHIR / "C05_c4bb200_inpatient2_noncovered_memberliability.json")
+    [row] = document.unchecked
+    assert row.where == "claim InpatientEOBExample1" and "$1,393.57" in row.text
+    assert _read(FHIR / "B02_bfd_v2_carrier_partB_multiple_lines.json").unchecked == ()
