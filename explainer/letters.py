@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from .content import Library
 from .model import Claim, Document, Explanation, Finding
 from .values import display_date
+
+ANSWER_DAYS = 30
+"""The provider letter asks for an answer "within 30 days" (content/letters.toml request)."""
 
 PROVIDER_RULES = (
     "contractual-billed-to-patient",
@@ -45,6 +48,8 @@ class Letter:
     enclosed_heading: str
     rules: tuple[str, ...]
     deadline: date | None = None
+    answer_by: date | None = None
+    """A provider letter asks for an answer within ANSWER_DAYS: the day that falls on."""
 
     def as_text(self) -> str:
         """The whole letter as plain text (what the user edits in the browser)."""
@@ -116,6 +121,8 @@ def provider_letters(explanation: Explanation, library: Library, lang: str) -> l
         if bill is not None:
             by_bill.setdefault(bill, []).append(finding)
     letters = []
+    # Date arithmetic lives here, not in a page: the CLI, the API and the pages agree (issue 15).
+    answer_by = (explanation.answers.today or date.today()) + timedelta(days=ANSWER_DAYS)
     for source, findings in by_bill.items():
         provider = _provider_of(_document(explanation, source))
         notice = next((f.fact("notice") for f in findings if f.fact("notice") not in ("", "—")), "")
@@ -153,6 +160,7 @@ def provider_letters(explanation: Explanation, library: Library, lang: str) -> l
                 ),
                 enclosed_heading=texts["enclosed"],
                 rules=tuple(dict.fromkeys(f.rule for f in findings)),
+                answer_by=answer_by,
             )
         )
     return letters

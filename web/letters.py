@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -34,8 +34,6 @@ bp = Blueprint("letters", __name__)
 
 MAX_LETTER_CHARS = 20_000
 META_SALT = "letter-meta"
-# The provider letter asks for an answer "within 30 days" (content/letters.toml).
-ANSWER_DAYS = 30
 KINDS = ("provider", "redetermination")
 
 
@@ -179,12 +177,12 @@ def _provider(letter: Letter) -> str | None:
     return letter.recipient[0] if letter.kind == "provider" and letter.recipient else None
 
 
-def _steps(letter: Letter, explanation: Explanation, today: date) -> tuple[str, ...]:
+def _steps(letter: Letter, explanation: Explanation) -> tuple[str, ...]:
     """The short "what to do next" list for one letter, with its dates filled in."""
     w = letter_words(letter.lang)
     if letter.kind == "provider":
         provider = _provider(letter)
-        answer_by = display_date(today + timedelta(days=ANSWER_DAYS), letter.lang)
+        answer_by = display_date(letter.answer_by, letter.lang) if letter.answer_by else ""
         return (
             w["fill_provider"],
             w["send_provider"].format(provider=provider) if provider else w["send_provider_plain"],
@@ -216,7 +214,6 @@ def _button(letter: Letter) -> str:
 def letter_offers(explanation: Explanation, library: Library) -> list[LetterOffer]:
     """Every letter the findings call for, in the explanation's language, ready for a form."""
     lang = explanation.answers.lang if explanation.answers.lang in LANGS else "en"
-    today = explanation.answers.today or date.today()
     offers = []
     for letter in letters_for(explanation, library, lang):
         meta = LetterMeta(
@@ -224,7 +221,7 @@ def letter_offers(explanation: Explanation, library: Library) -> list[LetterOffe
             lang=lang,
             title=letter.title,
             deadline=letter.deadline,
-            steps=_steps(letter, explanation, today),
+            steps=_steps(letter, explanation),
         )
         offers.append(
             LetterOffer(
@@ -252,7 +249,6 @@ def _posted_letter() -> tuple[str, LetterMeta]:
     if not text.strip():
         raise BadInput("no-letter", EMPTY_MESSAGE)
     return text, meta
-
 
 
 @bp.post("/letter")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pdfplumber
@@ -14,7 +14,7 @@ import pytest
 from explainer.content import library
 from explainer.letters import letters_for
 from explainer.present.letter_pdf import letter_pdf, text_pdf
-from tests.conftest import ROOT, explain_typed
+from tests.conftest import ROOT, TODAY, explain_typed
 
 MSN = "Medicare Summary Notice\nNotice date: 04/10/2025\nProvider: Springfield Family Clinic\nClaim number: 12-345\n"
 VISIT = "03/04/2025 99214 office visit billed $150.00 approved $100.00 paid $78.40 you may owe $20.00\n"
@@ -112,3 +112,10 @@ def test_letter_command_writes_pdfs(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "$1.60" in pdf_text(output.read_bytes()).replace("\n", " ")
     assert "redetermination" in pdf_text((tmp_path / "letter-2.pdf").read_bytes()).lower()
+
+
+def test_the_answer_by_date_is_worked_out_in_the_engine() -> None:
+    # Issue 15: the 30-day arithmetic left web/, so the CLI and the API get the same date.
+    notice, bill = MSN + VISIT + "CO-253 $1.60\n", BILL + "03/04/2025 99214 balance due $21.60\n"
+    letter = one_letter("provider", notice, bill)
+    assert letter.answer_by == TODAY + timedelta(days=30)
