@@ -40,6 +40,7 @@ FIELDS = frozenset(
 PATIENT_SHARE = {"deductible": "1", "coinsurance": "2", "copay": "3"}
 """CARC 1, 2 and 3 under group PR: how a remit names these cost-shares (FACTS.md §2-3)."""
 
+_JAVA_OPTIONAL = re.compile(r"^Optional\[(.*)\]$", re.IGNORECASE)
 _COMBINED = re.compile(r"^(CO|PR|OA|PI|CR)[ -]?([A-Z]?\d{1,3}|[A-Z]\d?)$", re.IGNORECASE)
 
 
@@ -192,7 +193,13 @@ def _reason(adjudication: dict[str, Any], amounts: Amounts) -> None:
         elif system in table.group:
             group = code.upper()
         elif system in table.carc:
-            carc = code.upper()
+            # Blue Button's IDR model (BFD v3) has put the group code under the CARC system
+            # too, beside the reason, and once printed the reason as 'Optional[45]'.
+            code = _JAVA_OPTIONAL.sub(r"\1", code).upper()
+            if code in Group.__members__:
+                group = code
+            elif code and code != "OPTIONAL.EMPTY":
+                carc = code
         elif system in table.rarc and code:
             amounts.remarks.append(code.upper())
     if carc is None:

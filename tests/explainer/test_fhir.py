@@ -526,3 +526,35 @@ def test_claims_with_whole_claim_amounts_only_are_unchecked_rows() -> None:
     [row] = document.unchecked
     assert row.where == "claim InpatientEOBExample1" and "$1,393.57" in row.text
     assert _read(FHIR / "B02_bfd_v2_carrier_partB_multiple_lines.json").unchecked == ()
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        # Blue Button's IDR model: group and CARC both under the CARC system, no amount.
+        [
+            {"system": "https://x12.org/codes/claim-adjustment-reason-codes", "code": "CO"},
+            {
+                "system": "https://x12.org/codes/claim-adjustment-reason-codes",
+                "code": "Optional[45]",
+            },
+        ],
+        [
+            {
+                "system": "https://bluebutton.cms.gov/resources/variables/rev_cntr_1st_ansi_cd",
+                "code": "CO45",
+            }
+        ],
+    ],
+    ids=["idr", "ansi-string"],
+)
+def test_reasons_without_an_amount_are_named_in_the_warnings(reason: list[dict[str, str]]) -> None:
+    eob = _eob()
+    adjudication = eob["item"][0]["adjudication"][1]  # type: ignore[index]
+    adjudication["reason"] = {"coding": reason}
+    del adjudication["amount"]
+    [document] = read_upload(Upload(json.dumps(eob).encode(), "idr.json"))
+    assert document.lines[0].adjustments == ()  # no $0.00 invented
+    assert any(
+        "reason CO-45 is given without an amount" in warning for warning in document.warnings
+    )
