@@ -94,6 +94,7 @@ slugs = [
     "typed-posting-and-service-dates",
     "typed-two-visits-by-dos",
     "typed-abbreviations",
+    "typed-void-rebill-secondary",
     "typed-aging-box",
 ]
 for slug, case in zip(slugs, CASES, strict=True):

@@ -72,6 +72,8 @@ class _Service:
     paid: Decimal = ZERO
     adjustments: list[Adjustment] = field(default_factory=list)
     settled: bool = False
+    voided: bool = False
+    """Taken back whole by a void or charge-correction row: the pair is no service."""
 
 
 @dataclass(slots=True)
@@ -114,7 +116,9 @@ def read_ledger(rows: Sequence[LedgerRow]) -> LedgerReading:
                     f"{_place(service.row)}: we could not read this service's charge, so we "
                     f"cannot tell what is left of it after its payments: “{service.row.text}”."
                 )
-    claims = tuple(_claim(visit) for visit in ledger.visits if visit.services)
+    claims = tuple(
+        _claim(visit) for visit in ledger.visits if any(not s.voided for s in visit.services)
+    )
     return LedgerReading(
         claims=claims,
         totals=_totals(ledger),
@@ -321,6 +325,7 @@ def _credit(ledger: _Ledger, row: LedgerRow, kind: RowKind) -> None:
             f"{display_money(payment + adjusted)} belongs to, so we counted it for the whole visit."
         )
         return
+    target.voided = _voids(row, target, payment, adjusted)
     target.remaining += effect
     target.settled = True
     target.adjustments.extend(adjustments)
@@ -454,15 +459,28 @@ def _charge_unknown(service: _Service) -> bool:
     )
 
 
+def _voids(row: LedgerRow, target: _Service, payment: Decimal, adjusted: Decimal) -> bool:
+    """A void or charge-correction row taking back the whole of an untouched charge."""
+    return (
+        not target.settled
+        and not payment
+        and not row.coded
+        and target.charge is not None
+        and adjusted == abs(target.charge)
+        and vocabulary().says("void", row.text)
+    )
+
+
 def _claim(visit: _Visit) -> Claim:
-    lines = tuple(_service_line(service, visit) for service in visit.services)
-    charges = [s.charge for s in visit.services if s.charge is not None]
+    services = [service for service in visit.services if not service.voided]
+    lines = tuple(_service_line(service, visit) for service in services)
+    charges = [s.charge for s in services if s.charge is not None]
     return Claim(
         lines=lines,
         billed=sum(charges, ZERO) if charges else None,
-        paid=sum((s.paid for s in visit.services), ZERO) or None,
+        paid=sum((s.paid for s in services), ZERO) or None,
         patient_owes=visit.remaining,
-        where=visit.services[0].row.where,
+        where=services[0].row.where,
     )
 
 

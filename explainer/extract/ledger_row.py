@@ -201,8 +201,14 @@ def classify(row: LedgerRow, vocab: Vocabulary | None = None) -> RowKind:
         starts = vocab.kinds["balance"].match(text.strip())
         if starts or not _credit_words(vocab, text):
             return RowKind.BALANCE
-    if vocab.says("debit", text) or row.credit is False and _credit_words(vocab, text):
-        return RowKind.DEBIT
+    taken_off = row.credit is True or _signed(row) < 0
+    if (
+        vocab.says("debit", text)
+        and not taken_off
+        or row.credit is False
+        and _credit_words(vocab, text)
+    ):
+        return RowKind.DEBIT  # money given back adds to what is owed; '-150.00 reversal' does not
     if vocab.says("payment", text):
         return RowKind.PAYMENT
     if vocab.says("adjustment", text):

@@ -807,7 +807,7 @@ def ledger_row(text: str, where: str, reading: _LineReading | None = None) -> Le
         text=text,
         where=where,
         columns={_TYPED_COLUMNS[name]: amount for name, amount in reading.amounts.items()},
-        amounts=(*reading.loose_amounts, *strays),
+        amounts=_without_ids(text, [*reading.loose_amounts, *strays]),
         credit=(marker.group("marker").upper() == "CR") if marker else None,
         service_date=first,
         date_through=through,
@@ -818,6 +818,25 @@ def ledger_row(text: str, where: str, reading: _LineReading | None = None) -> Le
         coded=coded,
         bare_codes=bare,
     )
+
+
+_ID_LABEL = re.compile(
+    r"(#|\bno\.?|\bref|\bchk|\bcheck|\beft|\bclaim|\bacct|\btrace)\s*#?\s*$", re.I
+)
+_WHOLE_NUMBER = re.compile(r"(?<![\w./$,-])(\d+)(?![\w./,%]|\.\d)")
+
+
+def _without_ids(text: str, amounts: list[Decimal]) -> tuple[Decimal, ...]:
+    """Loose numbers that are ids, not money: a whole number after '#', 'check', 'EFT' or
+    'claim', or any whole number on a row whose amounts print cents ('EFT 123456 -78.40')."""
+    labelled: set[Decimal] = set()
+    whole: set[Decimal] = set()
+    for match in _WHOLE_NUMBER.finditer(text):
+        value = Decimal(match.group(1))
+        (labelled if _ID_LABEL.search(text[: match.start()]) else whole).add(value)
+    cents = any("." in m.group("num") for m in MONEY_PATTERN.finditer(text))
+    dropped = labelled | (whole if cents else set())
+    return tuple(amount for amount in amounts if abs(amount) not in dropped)
 
 
 def _service_dates(text: str, dates: list[date]) -> tuple[date | None, date | None]:

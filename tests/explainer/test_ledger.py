@@ -202,6 +202,21 @@ CASES = [
         alone=False,
     ),
     Case(
+        "a voided charge and its rebill, a check number, a secondary payer paying the rest",
+        MSN,
+        "03/04/2025 99214 Office visit 150.00\n"
+        "03/05/2025 03/04/2025 99214 Office visit -150.00 void\n"
+        "03/05/2025 03/04/2025 99214-25 Office visit 150.00\n"
+        "03/28/2025 Payment - Medicare (EFT #123456) -78.40\n"
+        "03/28/2025 Contractual adjustment CO-45 -50.00\n"
+        "03/28/2025 CO-253 -1.60\n"
+        "04/10/2025 AARP Medigap payment -20.00\n"
+        "Balance due 0.00\n",
+        [("99214", "2025-03-04", D("150.00"), D("98.40"), D("0.00"))],
+        [("CO", "45", D("50.00")), ("CO", "253", D("1.60"))],
+        [],
+    ),
+    Case(
         "an aging box under the balance adds nothing",
         MSN,
         "03/04/2025 99214 Office visit 150.00\n"

@@ -280,13 +280,27 @@ AMOUNT_CR_DR = (
 )
 
 
+TYPE_COLUMN = (
+    "Date\tType\tDescription\tAmount\tBalance\n"
+    "03/04/2025\tCharge\t99214 Office visit\t150.00\t150.00\n"
+    "03/28/2025\tPayment\tMedicare\t-78.40\t71.60\n"
+    "03/28/2025\tAdjustment\tCO-45\t-50.00\t21.60\n"
+    "03/28/2025\tTransfer\tCO-253 to patient\t1.60\t21.60\n"
+)
+
+
 @pytest.mark.parametrize(
     ("table", "owes", "findings"),
     [
         (DEBIT_CREDIT, D("20.00"), []),
         (AMOUNT_CR_DR, D("21.60"), [("contractual-billed-to-patient", D("1.60"))]),
+        (TYPE_COLUMN, D("21.60"), [("contractual-billed-to-patient", D("1.60"))]),
     ],
-    ids=["debit and credit columns", "amount with a CR/DR column, abbreviations"],
+    ids=[
+        "debit and credit columns",
+        "amount with a CR/DR column, abbreviations",
+        "a type column naming each posting",
+    ],
 )
 def test_bookkeeping_columns(table: str, owes: Decimal, findings: list[object]) -> None:
     explanation = explain_typed(MSN, "Springfield Family Clinic\n" + table)
