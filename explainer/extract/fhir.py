@@ -41,6 +41,8 @@ from .fhir_amounts import (
 )
 
 MAX_UNITS = Decimal(1_000_000)
+MAX_WARNINGS = 20
+"""Reasons without amounts, one per line, shown before '… and N more'."""
 HCPCS = re.compile(r"^(?:[A-Z]\d{4}|\d{4}[0-9A-Z])$")
 BLUE_BUTTON = re.compile(r"^https://bluebutton\.cms\.gov/")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
@@ -288,7 +290,7 @@ def _line(
 
 
 def _claim(
-    found: FhirResources, eob: Resource, index: int, warnings: list[str]
+    found: FhirResources, eob: Resource, index: int, warnings: list[str], unused: set[str]
 ) -> tuple[Claim, bool]:
     blue_button = _is_blue_button(eob)
     number = _claim_number(eob)
@@ -310,12 +312,7 @@ def _claim(
     totals = read_amounts([*financial(eob.get("benefitBalance")), *(as_list(eob.get("total")))])
     header = read_amounts(as_list(eob.get("adjudication")))
     money = money or totals.any_money
-    if unknown:
-        warnings.append(
-            f"{where}: amounts we do not use (no patient cost in them that we know of): "
-            + ", ".join(sorted(unknown))
-            + "."
-        )
+    unused.update(unknown)
     paid = _paid(totals)
     if paid is None and lines and all(line.paid is not None for line in lines):
         paid = sum((line.paid or Decimal(0) for line in lines), Decimal(0))
@@ -348,15 +345,26 @@ def extract_fhir(data: bytes, source: str) -> Document:
     """Every EOB of a FHIR upload as one claims-download Document."""
     found = read_fhir(data, source)
     warnings: list[str] = []
+    unused: set[str] = set()
     claims: list[Claim] = []
     any_money = False
     for index, eob in enumerate(found.eobs, start=1):
         if eob.get("status") == "entered-in-error":
             warnings.append(f"Claim {_claim_number(eob) or index} was entered in error: skipped.")
             continue
-        claim, money = _claim(found, eob, index, warnings)
+        claim, money = _claim(found, eob, index, warnings, unused)
         claims.append(claim)
         any_money = any_money or money
+    if len(warnings) > MAX_WARNINGS:
+        left = len(warnings) - MAX_WARNINGS
+        warnings = [*warnings[:MAX_WARNINGS], f"… and {left} more like these."]
+    if unused:
+        # Named once for the file: a year of claims would repeat them on every claim.
+        warnings.append(
+            "Amounts we do not use (no patient cost in them that we know of): "
+            + ", ".join(sorted(unused))
+            + "."
+        )
     if claims and not any_money:
         warnings.insert(0, NON_FINANCIAL)
     unchecked = tuple(row for claim in claims if (row := whole_claim_only(claim)))

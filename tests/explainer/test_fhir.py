@@ -558,3 +558,23 @@ def test_reasons_without_an_amount_are_named_in_the_warnings(reason: list[dict[s
     assert any(
         "reason CO-45 is given without an amount" in warning for warning in document.warnings
     )
+
+
+@needs_corpus
+def test_unused_amounts_are_named_once_for_the_whole_file() -> None:
+    eob = json.loads((FHIR / "B15_bfd_idr_v3model_carrier_c4bb220.json").read_text())
+    bundle = {"resourceType": "Bundle", "entry": [{"resource": eob} for _ in range(30)]}
+    [document] = read_upload(Upload(json.dumps(bundle).encode(), "year.json"))
+    unused = [
+        warning for warning in document.warnings if warning.startswith("Amounts we do not use")
+    ]
+    assert len(unused) == 1 and "CLM_LINE_PRFNL_INTRST_AMT" in unused[0]
+    assert len(document.warnings) <= 22
+
+
+@needs_corpus
+def test_reason_warnings_of_a_long_download_are_capped() -> None:
+    eob = json.loads((FHIR / "B04_bfd_v2_outpatient_with_ansi_carc.json").read_text())
+    bundle = {"resourceType": "Bundle", "entry": [{"resource": eob} for _ in range(30)]}
+    [document] = read_upload(Upload(json.dumps(bundle).encode(), "year.json"))
+    assert len(document.warnings) == 21 and document.warnings[-1] == "… and 40 more like these."
