@@ -208,7 +208,8 @@ def test_835_remittance_results(page: Page) -> None:
         files=[{"name": "remit.835", "mimeType": "application/octet-stream", "buffer": remit.read_bytes()}],
     )
     submit_form(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text("What your papers say")
-    expect(page.locator("table.lines").first).to_be_visible()
+    # An 835 alone opens the front desk's workspace (tests/browser/test_workspace_flow.py).
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your 835 payments")
+    expect(page.locator("table.claims-table")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "results-835")
