@@ -113,8 +113,8 @@ def read_ledger(rows: Sequence[LedgerRow]) -> LedgerReading:
         for service in visit.services:
             if _charge_unknown(service):
                 ledger.warnings.append(
-                    f"{_place(service.row)}: we could not read this service's charge, so we "
-                    f"cannot tell what is left of it after its payments: “{service.row.text}”."
+                    f"{_place(service.row)}: we could not read every amount of this service, so "
+                    f"we cannot tell what the bill asks for it: “{service.row.text}”."
                 )
     claims = tuple(
         _claim(visit) for visit in ledger.visits if any(not s.voided for s in visit.services)
@@ -450,12 +450,10 @@ def _total_row(ledger: _Ledger, row: LedgerRow, vocab: Vocabulary) -> None:
 
 
 def _charge_unknown(service: _Service) -> bool:
-    """A charge we could not read, with credits taken off it or nothing else printed: what
-    is left of it is not known (never a silent $0)."""
-    return (
-        service.charge is None
-        and service.owes is None
-        and (service.settled or service.row.unreadable)
+    """What is left of a service is not known: an amount on its row could not be read, or
+    credits were taken off a charge we could not read (never a silent $0 or a guess)."""
+    return service.owes is None and (
+        service.row.unreadable or (service.charge is None and service.settled)
     )
 
 

@@ -319,7 +319,20 @@ def test_credits_on_a_charge_we_could_not_read_leave_what_is_owed_unknown() -> N
     explanation = explain_typed(None, "Springfield Family Clinic\n" + table)
     bill = explanation.documents[0]
     assert [line.patient_owes for line in bill.lines] == [None]
-    assert any("could not read this service's charge" in w for w in bill.warnings)
+    assert any("could not read every amount" in w for w in bill.warnings)
+
+
+def test_an_insurance_pending_row_asks_nothing_we_guessed() -> None:
+    table = (
+        "DOS\tCPT\tDescription\tCharge\tIns Paid\tAdj\tPt Resp\n"
+        "03/04/2025\t99214\tOffice visit\t150.00\tPending\t\tPending\n"
+    )
+    explanation = explain_typed(MSN, "Springfield Family Clinic\n" + table)
+    bill = explanation.documents[-1]
+    assert [(x.billed, x.patient_owes, x.low_confidence) for x in bill.lines] == [
+        (D("150.00"), None, True)
+    ]
+    assert serious(explanation) == []
 
 
 def test_a_charge_we_could_not_read_is_never_a_silent_zero() -> None:
