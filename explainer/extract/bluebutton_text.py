@@ -267,7 +267,7 @@ def _is_part_d(claim: _RawClaim) -> bool:
     return claim.source.drug or "part d" in (claim.fields.text("claim_type") or "").lower()
 
 
-def _claim(raw: _RawClaim, meaning: str, trust_may_bill: bool, warnings: list[str]) -> Claim:
+def _claim(raw: _RawClaim, meaning: str, trust_may_bill: bool, split_claims: list[str]) -> Claim:
     fields = raw.fields
     start = fields.day("start")
     rate = rate_on(library().sequestration, start)
@@ -278,9 +278,7 @@ def _claim(raw: _RawClaim, meaning: str, trust_may_bill: bool, warnings: list[st
         _line_payments(raw, meaning, rate) if not _is_part_a(raw) else ([None] * len(lines), False)
     )
     if split:
-        warnings.append(f"{raw.where}: each line's payment worked out from the claim's payment.")
-    elif paid and len(lines) > 1 and not any(payments):
-        warnings.append(f"{raw.where}: Medicare's payment is given for the whole claim only.")
+        split_claims.append(raw.source.number or raw.where)
     money_lines = [i for i, r in enumerate(lines) if r.line.allowed]
     built: list[ServiceLine] = []
     for index, raw_line in enumerate(lines):
@@ -378,7 +376,14 @@ def extract_claims_text(text: str, source: str) -> Document:
     meaning = _non_covered_meaning(raws)
     trust_may_bill = not _may_be_billed_ignored(raws)
     warnings = _meaning_warnings(download, meaning, trust_may_bill)
-    claims = [_claim(raw, meaning, trust_may_bill, warnings) for raw in raws]
+    split_claims: list[str] = []
+    claims = [_claim(raw, meaning, trust_may_bill, split_claims) for raw in raws]
+    if split_claims:
+        # Once for the file: claims whose payment is for the whole claim are unchecked rows.
+        warnings.append(
+            f"On {len(split_claims)} claim(s) Medicare's payment is given for the whole claim: "
+            "we worked out each line's part from it, and the sum agrees to the cent."
+        )
     unchecked = [row for raw in raws for row in _unchecked(raw)]
     unchecked += [row for claim in claims if (row := whole_claim_only(claim))]
     return Document(

@@ -351,6 +351,9 @@ def test_2025_export_reads_keys_placeholders_and_repeated_claim_numbers() -> Non
     said = " ".join(document.warnings)
     assert "your share (deductible and coinsurance)" in said and "You May be Billed" in said
     assert "assigned only when Medicare paid the provider" in said
+    assert (
+        "On 1 claim(s) Medicare's payment is given for the whole claim" in said
+    )  # once, not per claim
 
 
 def test_2025_export_with_a_bill_asking_the_implied_cut() -> None:
