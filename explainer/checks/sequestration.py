@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from ..matching import Located
-from ..model import Claim, Coverage, Document, Evidence, Finding, Group
+from ..model import Claim, Coverage, Document, Evidence, Finding, Group, Severity
 from ..sequestration import TOLERANCE, expected_cut, rate_on
 from ..values import display_date, display_percent
 from .base import Bundle, evidence, make_finding
@@ -44,12 +44,16 @@ def _check_one(
     coverage = bundle.coverage_of(document)
     rate = rate_on(bundle.library.sequestration, day)
     if not implied and coverage in NOT_SEQUESTERED:
+        # RULES.md: not on Medicare Advantage, where plans may pass the cut on to their
+        # contracted providers (FACTS.md §1.5): there it is explained, not flagged.
+        advantage = coverage is Coverage.MEDICARE_ADVANTAGE
         yield make_finding(
             bundle,
             "sequestration-unexpected",
             amount=cut,
             evidence=(proof,),
             codes=("CO-253",),
+            severity=Severity.INFO if advantage else None,
             reason=bundle.library.messages[f"coverage_{coverage.value}"][bundle.lang],
         )
         return

@@ -19,7 +19,7 @@ from ..model import Adjustment, Claim, Coverage, Document, DocumentKind, Format,
 from ..read.layout import Page, Row, document_rows
 from ..values import find_dates
 from .selfcheck import self_check, split_by_headings, with_stated_adjustments
-from .sentences import states_sequestration
+from .sentences import stated_adjustments, states_sequestration
 from .table import (
     Field,
     LineCounter,
@@ -180,7 +180,14 @@ def _claim(
     service_lines: list[ServiceLine] = []
     totals: TableLine | None = None
     warnings: list[str] = []
+    stated: list[Adjustment] = []
     for line in lines:
+        for note in line.notes:
+            stated.extend(
+                found.adjustment
+                for found in stated_adjustments(note.text)
+                if found.adjustment not in stated
+            )
         if line.grand_total:
             continue
         if line.total:
@@ -201,6 +208,7 @@ def _claim(
         patient_name=labels.patient,
         where=f"page {lines[0].page}" if lines else "",
         date_received=labels.received,
+        adjustments=tuple(stated),
     )
     return claim, warnings
 
@@ -208,6 +216,14 @@ def _claim(
 _LONG_NUMBER = re.compile(r"\b(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{7,}\b")
 _NAME = re.compile(r"\b([A-Z][A-Za-z'-]+,\s*[A-Z][A-Za-z'-]+(?:\s+[A-Z]\b\.?)?)")
 _RECEIVED = re.compile(r"receipt\s*date|received(\s*on|\s*date)?|date\s*received", re.I)
+_CLAIM_VALUE = re.compile(
+    r"claim\s*(number|no\.?|#|id)\s*[:#.]?\s*(?P<value>[A-Z0-9][A-Z0-9-]{4,})", re.I
+)
+_PATIENT_VALUE = re.compile(
+    r"\b(patient|member)(\s*name)?\s*:\s*(?P<value>[A-Za-z][A-Za-z ,.'-]*?)"
+    r"(?=\s+[A-Za-z][A-Za-z ]{1,20}(id|#|number|no\.?|date)?\s*:|\s*$)",
+    re.I,
+)
 
 
 def _heading_labels(headings: Sequence[Row], labels: _Labels) -> _Labels:
@@ -215,18 +231,22 @@ def _heading_labels(headings: Sequence[Row], labels: _Labels) -> _Labels:
     number, patient, received = labels.claim_number, labels.patient, labels.received
     for row in headings:
         text = row.text
-        labelled = _CLAIM_NUMBER.search(text)
-        tail = text[labelled.end() :] if labelled else text
         if _RECEIVED.search(text):
-            dates = find_dates(text)
+            after = text[_RECEIVED.search(text).end() :]  # type: ignore[union-attr]
+            dates = find_dates(after)
             received = dates[0][0] if dates else received
-            continue
-        found = [m for m in _LONG_NUMBER.finditer(tail) if not find_dates(m.group())]
-        if found and (labelled or number is None):
-            number = found[0].group()
-        name = _NAME.search(text)
-        if name and patient is None:
-            patient = name.group(1)
+        labelled = _CLAIM_VALUE.search(text)
+        if labelled:
+            number = labelled.group("value")
+        elif number is None:
+            found = [m for m in _LONG_NUMBER.finditer(text) if not find_dates(m.group())]
+            number = found[0].group() if found else None
+        named = _PATIENT_VALUE.search(text)
+        name = named.group("value").strip(" ,") if named else None
+        if name is None and not _RECEIVED.search(text):
+            plain = _NAME.search(text)
+            name = plain.group(1) if plain else None
+        patient = name or patient
     return _Labels(number, labels.provider, patient, received)
 
 
@@ -272,11 +292,9 @@ def _adjustments(line: TableLine, notes: str) -> list[Adjustment]:
         amount = line.money(column)
         if amount:
             found.append(Adjustment(Group.PR, reason, amount))
+    # A "contractual adjustment" column states no reason code (CO 45 is likely, not sure):
+    # its amount stays the line's not-covered amount, never a guessed adjustment.
     contractual = line.money(Field.CONTRACTUAL)
-    if contractual and contractual > 0:
-        # CARC 45 is the contracted-fee write-off (FACTS.md §3); a column that names itself
-        # "contractual adjustment" states that adjustment.
-        found.append(Adjustment(Group.CO, "45", contractual))
     printed = adjustments_with_amounts(notes)
     found = [a for a in found if not any(_same(a, p) for p in printed)]
     found.extend(a for a in printed if not _duplicate(a, found))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Container, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -235,6 +235,8 @@ class TableLine:
     "RECEIPT DATE: …"): a new one starts a new claim for the extractors."""
     grand_total: bool = False
     """A total over the whole paper ("Statement totals"), not over one claim."""
+    notes: tuple[Row, ...] = ()
+    """Sentences printed inside the table just below this line (e.g. a sequestration note)."""
 
     @property
     def page(self) -> int:
@@ -745,8 +747,10 @@ def read_table(
         resume_at = None
         if row.page != previous.page:
             resume_at = index
-        elif (stop and stop(row)) or header_at(rows, index) is not None:
+        elif header_at(rows, index) is not None:
             break
+        elif stop and stop(row) and not _group_row(rows, index, reading):
+            break  # the next claim, under a header of its own
         elif row.top - previous.bottom > TABLE_GAP * row.height:
             resume_at = _next_page_after_footer(rows, index)
         if resume_at is not None:
@@ -786,6 +790,15 @@ def _take_row(rows: Sequence[Row], index: int, reading: _Reading) -> bool:
     row = rows[index]
     if is_summary_row(row):
         return False  # an aging box or account summary: feeds totals, never lines
+    if not reading.pending and _group_row(rows, index, reading):
+        reading.headings.append(row)
+        return True
+    if reading.lines and _note_row(rows, index, reading):
+        # "This claim's payment includes a sequestration reduction of $1.93.": a note on
+        # the lines above it, printed inside the table.
+        last = reading.lines[-1]
+        reading.lines[-1] = replace(last, notes=(*last.notes, row))
+        return True
     cells = reading.cells([row])
     total = _is_total(cells)
     if total or _has_amount(cells) or (_text_only(cells) and _starts_line(cells)):
@@ -868,6 +881,33 @@ _SUMMARY = re.compile(
 def is_summary_row(row: Row) -> bool:
     """An aging box's header or an account summary's label row."""
     return bool(_AGING.search(row.text) or _SUMMARY.match(row.text))
+
+
+def _group_row(rows: Sequence[Row], index: int, reading: _Reading) -> bool:
+    """A claim's group row inside the table ("RECEIPT DATE: 12/07/2024  CLAIM NUMBER: …
+    PATIENT: …"): labels and numbers but no amounts, with the claim's lines right below."""
+    row = rows[index]
+    if _AMOUNT_WORD.search(row.text) or not _GROUP_WORDS.search(row.text):
+        return False
+    return _heading_ahead(rows, index, reading)
+
+
+def _note_row(rows: Sequence[Row], index: int, reading: _Reading) -> bool:
+    """A sentence inside a table, about the lines above it: it states an adjustment, or it
+    is a full sentence with more of the table (a claim's group row or lines) right below."""
+    from .sentences import stated_adjustments
+
+    row = rows[index]
+    words = row.text.split()
+    if len(words) < NOTE_WORDS:
+        return False
+    if stated_adjustments(row.text):
+        return True
+    sentence = row.text.rstrip().endswith(".") and sum(w.isalpha() for w in words) * 2 > len(words)
+    return sentence and _heading_ahead(rows, index, reading)
+
+
+NOTE_WORDS = 5
 
 
 def _is_grand_total(cells: Mapping[Field, str]) -> bool:
