@@ -5,7 +5,8 @@ What the file's fields mean is decided per file, by arithmetic, and said in the 
 - line "Non-Covered": in the 2013 file it is charged − allowed (the part Medicare did not
   approve); in the 2025 export it is the person's share on Part B lines (the 20% coinsurance,
   or all of the approved amount under the deductible), proved when Medicare's payment equals
-  (approved − it) × (1 − sequestration rate) line by line. Each claim with a non-zero amount
+  (approved − it) × (1 − sequestration rate) line by line — then it is the line's may-owe
+  on each claim whose payment proves it. Each claim with a non-zero amount
   votes; if they do not agree, the meaning is unknown and every line is marked
   low-confidence, so findings resting on it are `info` (RULES.md);
 - claim "You May be Billed": read as printed, unless it is $0.00 on every claim while
@@ -280,11 +281,15 @@ def _claim(raw: _RawClaim, meaning: str, trust_may_bill: bool, split_claims: lis
     if split:
         split_claims.append(raw.source.number or raw.where)
     money_lines = [i for i, r in enumerate(lines) if r.line.allowed]
+    # 'Non-Covered' is the person's share on this claim when its payment proves it.
+    share_proved = meaning == SHARE and _is_part_b(raw) and _share_shares(raw, rate) is not None
     built: list[ServiceLine] = []
     for index, raw_line in enumerate(lines):
         line = raw_line.line
         noncovered = raw_line.fields.money("noncovered")
         owes = may_bill if may_bill is not None and money_lines == [index] else None
+        if share_proved and line.allowed is not None:
+            owes = noncovered
         built.append(
             replace(
                 line,

@@ -348,6 +348,8 @@ def test_2025_export_reads_keys_placeholders_and_repeated_claim_numbers() -> Non
     ]
     # Split by arithmetic: (98.98 − 19.80) × 0.98 = 77.60 and (16.73 − 3.35) × 0.98 = 13.11.
     assert [ln.paid for ln in later.lines] == [D("77.60"), D("13.11")]
+    # 'Non-Covered' proved to be the person's share by that payment: what they may owe.
+    assert [ln.patient_owes for ln in later.lines] == [D("19.80"), D("3.35")]
     said = " ".join(document.warnings)
     assert "your share (deductible and coinsurance)" in said and "You May be Billed" in said
     assert "assigned only when Medicare paid the provider" in said
