@@ -82,6 +82,8 @@ class _Visit:
     services: list[_Service] = field(default_factory=list)
     remaining: Decimal = ZERO
     unattached: bool = False
+    unsettled: int = 0
+    """How many of its services no payment or adjustment row has been tied to yet."""
 
 
 @dataclass(slots=True)
@@ -100,6 +102,10 @@ class _Ledger:
     all_charges_known: bool = True
     warnings: list[str] = field(default_factory=list)
     unchecked: list[UncheckedRow] = field(default_factory=list)
+    by_code: dict[str, list[tuple[_Service, _Visit]]] = field(default_factory=dict)
+    """Services by procedure code, and the last visit of each date: a long ledger is read in
+    one pass, never by searching every earlier row."""
+    by_day: dict[date, _Visit] = field(default_factory=dict)
 
 
 def read_ledger(rows: Sequence[LedgerRow]) -> LedgerReading:
@@ -284,8 +290,13 @@ def _charge(ledger: _Ledger, row: LedgerRow) -> None:
     if visit is None or visit.day != row.service_date:
         visit = _Visit(row.service_date)
         ledger.visits.append(visit)
+        if row.service_date is not None:
+            ledger.by_day[row.service_date] = visit
     visit.services.append(service)
+    visit.unsettled += not service.settled
     visit.remaining += remaining
+    if row.code:
+        ledger.by_code.setdefault(row.code, []).append((service, visit))
 
 
 def _bare(row: LedgerRow, amount: Decimal) -> list[Adjustment]:
@@ -327,7 +338,7 @@ def _credit(ledger: _Ledger, row: LedgerRow, kind: RowKind) -> None:
         return
     target.voided = _voids(row, target, payment, adjusted)
     target.remaining += effect
-    target.settled = True
+    _settle(visit, target)
     target.adjustments.extend(adjustments)
     if kind is RowKind.PAYMENT and not vocabulary().says("patient_payment", row.text):
         target.paid += payment
@@ -358,11 +369,8 @@ def _credit_amounts(row: LedgerRow, kind: RowKind) -> tuple[Decimal, Decimal, bo
 
 def _names_service(ledger: _Ledger, row: LedgerRow) -> bool:
     """Does the row name a charged service, by code or by date of service?"""
-    days = set(row.dates)
-    return any(
-        (row.code and s.row.code == row.code) or visit.day in days
-        for visit in ledger.visits
-        for s in visit.services
+    return bool(row.code and row.code in ledger.by_code) or any(
+        day in ledger.by_day for day in row.dates
     )
 
 
@@ -392,22 +400,26 @@ def _target(ledger: _Ledger, row: LedgerRow) -> tuple[_Service | None, _Visit | 
     or rows interleaved per service)."""
     if not ledger.visits:
         return None, None
-    days = set(row.dates) | ({row.service_date} if row.service_date else set())
-    if row.code:
-        named = [
-            (service, visit)
-            for visit in ledger.visits
-            for service in visit.services
-            if service.row.code == row.code
-        ]
-        on_day = [pair for pair in named if pair[1].day in days]
-        if on_day or named:
-            return (on_day or named)[-1]
-    visit = next((v for v in reversed(ledger.visits) if v.day in days), ledger.visits[-1])
+    days = _days(row)
+    named = ledger.by_code.get(row.code, []) if row.code else []
+    if named:
+        on_day = [pair for pair in named[-50:] if pair[1].day in days]
+        return (on_day or named)[-1]
+    visit = next((ledger.by_day[day] for day in days if day in ledger.by_day), ledger.visits[-1])
     last = visit.services[-1]
-    if len(visit.services) == 1 or all(s.settled for s in visit.services[:-1]):
+    if visit.unsettled - (not last.settled) == 0:
         return last, visit
     return None, visit
+
+
+def _days(row: LedgerRow) -> set[date]:
+    return set(row.dates) | ({row.service_date} if row.service_date else set())
+
+
+def _settle(visit: _Visit, service: _Service) -> None:
+    if not service.settled:
+        service.settled = True
+        visit.unsettled -= 1
 
 
 def _balance_row(ledger: _Ledger, row: LedgerRow) -> None:

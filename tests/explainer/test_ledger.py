@@ -388,3 +388,16 @@ def test_a_typed_notice_with_its_code_lines_stays_a_notice() -> None:
         "03/04/2025 99214 paid $78.40 you may owe $20.00\nMedicare adj CO-253 Sequestration -1.60\n"
     )
     assert extract_typed(text, "papers.txt", Role.AUTO).kind is DocumentKind.NOTICE
+
+
+def test_a_long_ledger_ties_each_posting_to_its_own_service() -> None:
+    rows = []
+    for day in range(1, 29):
+        rows.append(f"02/{day:02d}/2025 99214 Office visit 150.00")
+        rows.append(f"03/{day:02d}/2025 Medicare pmt DOS 02/{day:02d}/2025 -78.40")
+        rows.append(f"03/{day:02d}/2025 Adj DOS 02/{day:02d}/2025 CO-45 -50.00")
+    document = extract_typed(HEAD + "\n".join(rows) + "\n", "bill.txt", Role.BILL)
+    assert len(document.lines) == 28
+    assert {(line.paid, line.patient_owes) for line in document.lines} == {
+        (Decimal("78.40"), Decimal("21.60"))
+    }
