@@ -2,15 +2,19 @@
 
 Nothing is stored (PRODUCT.md "Promises"): the results page carries each letter's text in a
 hidden field, and what the app itself says about the letter (kind, language, title, the
-"what to do next" list and its dates) in a signed field, so the letter page and the PDF get
-both back from the browser.
+"what to do next" list and its dates, and a reading copy) in a signed field, so the letter
+page and the PDF get both back from the browser.
+
+Letters go to US billing offices and Medicare, so they are always written in English. When
+the page is in another language, a copy of the generated letter in that language comes with
+it, to read and not to send (issue 15); the PDF holds both.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -21,6 +25,7 @@ from flask_babel import gettext, lazy_gettext
 from fontTools.ttLib import TTFont
 
 from explainer.content import Library
+from explainer.explain import explain
 from explainer.letters import Letter, letters_for
 from explainer.model import Explanation
 from explainer.present.letter_pdf import FONTS, text_pdf
@@ -105,6 +110,15 @@ def _words() -> dict[str, str]:
             "Send it by {date}. That is 120 days from the day you got your notice. {assumption}"
         ),
         "wait": gettext("Medicare usually decides within 60 days."),
+        "hold_qmb": gettext(
+            "Do not pay the amounts the letter questions until the billing office answers."
+        ),
+        "copy_heading": gettext("The same letter in your language, to read"),
+        "copy_note": gettext(
+            "Send the letter in English: billing offices and Medicare read English. This copy "
+            "is only for you to read. It shows the letter as we wrote it. If you change the "
+            "English text, this copy does not change."
+        ),
         "help_appeal": gettext(
             "Free help: 1-800-MEDICARE (1-800-633-4227, TTY 1-877-486-2048), or your State "
             "Health Insurance Assistance Program (SHIP)."
@@ -140,13 +154,19 @@ class LetterOffer:
 
 @dataclass(frozen=True, slots=True)
 class LetterMeta:
-    """What the app says about a letter; it travels signed, so the page cannot change it."""
+    """What the app says about a letter; it travels signed, so the page cannot change it.
+
+    `lang` is the page's language (the words around the letter); the letter itself is in
+    English. `copy` is the generated letter in the page's language, when that is not English.
+    """
 
     kind: str
     lang: str
     title: str
     deadline: date | None
     steps: tuple[str, ...]
+    copy: str = ""
+    copy_title: str = ""
 
     def as_data(self) -> dict[str, Any]:
         """A JSON-ready form, short keys to keep the hidden field small."""
@@ -156,6 +176,8 @@ class LetterMeta:
             "t": self.title,
             "d": self.deadline.isoformat() if self.deadline else None,
             "s": list(self.steps),
+            "c": self.copy,
+            "ct": self.copy_title,
         }
 
     @classmethod
@@ -165,11 +187,12 @@ class LetterMeta:
             kind, lang, title = data["k"], data["l"], data["t"]
             deadline = date.fromisoformat(data["d"]) if data["d"] else None
             steps = tuple(str(step) for step in data["s"])
-        except (KeyError, TypeError, ValueError):
+            copy, copy_title = str(data.get("c") or ""), str(data.get("ct") or "")
+        except (KeyError, TypeError, ValueError, AttributeError):
             raise BadInput("bad-form", BAD_FORM_MESSAGE) from None
         if kind not in KINDS or lang not in LANGS or not isinstance(title, str):
             raise BadInput("bad-form", BAD_FORM_MESSAGE)
-        return cls(kind, lang, title, deadline, steps)
+        return cls(kind, lang, title, deadline, steps, copy, copy_title)
 
 
 def _provider(letter: Letter) -> str | None:
@@ -183,10 +206,12 @@ def _steps(letter: Letter, explanation: Explanation) -> tuple[str, ...]:
     if letter.kind == "provider":
         provider = _provider(letter)
         answer_by = display_date(letter.answer_by, letter.lang) if letter.answer_by else ""
+        # A QMB owes $0.00 of cost sharing: never "you can pay the part your notice says".
+        qmb = explanation.totals.may_owe_at_most == 0 or explanation.answers.qmb
         return (
             w["fill_provider"],
             w["send_provider"].format(provider=provider) if provider else w["send_provider_plain"],
-            w["hold"],
+            w["hold_qmb"] if qmb else w["hold"],
             w["answer"].format(date=answer_by),
             w["help_provider"],
         )
@@ -211,22 +236,39 @@ def _button(letter: Letter) -> str:
     )
 
 
+def _in_english(explanation: Explanation) -> Explanation:
+    """The same papers explained in English: a letter's quoted findings must be English too."""
+    if explanation.answers.lang == "en":
+        return explanation
+    return explain(explanation.documents, replace(explanation.answers, lang="en"))
+
+
 def letter_offers(explanation: Explanation, library: Library) -> list[LetterOffer]:
-    """Every letter the findings call for, in the explanation's language, ready for a form."""
+    """Every letter the findings call for, in English to send, with a reading copy in the
+    page's language when that is not English; the buttons and steps in the page's language."""
     lang = explanation.answers.lang if explanation.answers.lang in LANGS else "en"
+    shown = letters_for(explanation, library, lang)
+    # Explained again in English only when there is a letter (never for a clean big remit).
+    english = (
+        shown if lang == "en" or not shown else letters_for(_in_english(explanation), library, "en")
+    )
+    if [letter.kind for letter in english] != [letter.kind for letter in shown]:
+        english = shown  # never pair a letter with another letter's copy
     offers = []
-    for letter in letters_for(explanation, library, lang):
+    for letter, copy in zip(english, shown, strict=True):
         meta = LetterMeta(
             kind=letter.kind,
             lang=lang,
             title=letter.title,
             deadline=letter.deadline,
-            steps=_steps(letter, explanation),
+            steps=_steps(copy, explanation),
+            copy="" if copy is letter else copy.as_text(),
+            copy_title="" if copy is letter else copy.title,
         )
         offers.append(
             LetterOffer(
                 kind=letter.kind,
-                button=_button(letter),
+                button=_button(copy),
                 text=letter.as_text(),
                 meta=sign(meta.as_data(), META_SALT),
             )
@@ -273,7 +315,9 @@ def letter() -> ResponseReturnValue:
 def letter_pdf() -> ResponseReturnValue:
     """The letter as the person left it, as a PDF file to save or print."""
     text, meta = _posted_letter()
-    pdf = text_pdf(meta.title, printable(text))
+    w = letter_words(meta.lang)
+    copy = (w["copy_heading"], w["copy_note"], printable(meta.copy)) if meta.copy else None
+    pdf = text_pdf(meta.title, printable(text), copy=copy)
     response = Response(pdf, mimetype="application/pdf")
     name = PDF_NAMES[meta.kind][meta.lang]
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

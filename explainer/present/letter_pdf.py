@@ -61,13 +61,28 @@ def letter_pdf(letter: Letter) -> bytes:
     return bytes(pdf.output())
 
 
-def text_pdf(title: str, text: str) -> bytes:
-    """A letter the user edited in the browser: their text as they left it, one paragraph per line."""
-    pdf = _pdf()
-    pdf.set_title(title)
+def _lines(pdf: FPDF, text: str) -> None:
     for line in text.replace("\r\n", "\n").split("\n"):
         if not line.strip():
             pdf.ln(3)
             continue
         _write(pdf, line.rstrip(), gap=0.5)
+
+
+def copy_pdf_pages(pdf: FPDF, heading: str, note: str, text: str) -> None:
+    """A reading copy after the letter, on its own pages, headed as not for sending."""
+    pdf.add_page()
+    _write(pdf, heading, bold=True, size=BODY_SIZE + 2, gap=2)
+    _write(pdf, note, size=BODY_SIZE - 1, gap=5)
+    _lines(pdf, text)
+
+
+def text_pdf(title: str, text: str, copy: tuple[str, str, str] | None = None) -> bytes:
+    """A letter the user edited in the browser: their text as they left it, one paragraph per
+    line; then, when given, a reading copy (heading, note, text) in the page's language."""
+    pdf = _pdf()
+    pdf.set_title(title)
+    _lines(pdf, text)
+    if copy is not None:
+        copy_pdf_pages(pdf, *copy)
     return bytes(pdf.output())

@@ -23,6 +23,7 @@ from explainer.model import (
 from web.pages import results_page
 
 from .conftest import STORY_BILL, STORY_NOTICE, post_multipart, validate_contract
+from .test_letters_web import letter_forms
 
 
 def post_form(client: FlaskClient, **fields: Any) -> str:
@@ -124,3 +125,14 @@ def test_one_app_wide_no_store(client: FlaskClient) -> None:
     static = client.get("/static/style.css")
     assert static.headers.get("Cache-Control") != "no-store"  # static files keep their own
     static.close()
+
+
+def test_a_qmb_letter_page_never_invites_paying_the_notice_figure(client: FlaskClient) -> None:
+    page = post_form(client, notice_text=STORY_NOTICE, bill_text=STORY_BILL, qmb="yes")
+    ((_button, fields),) = letter_forms(page)
+    letter_page = client.post("/letter", data=fields).get_data(as_text=True)
+    assert "Do not pay the amounts the letter questions" in letter_page
+    assert "You can pay the part your notice says you may owe" not in letter_page
+    plain = post_form(client, notice_text=STORY_NOTICE, bill_text=STORY_BILL)
+    ((_button, fields),) = letter_forms(plain)
+    assert "You can pay the part" in client.post("/letter", data=fields).get_data(as_text=True)

@@ -120,7 +120,7 @@ def test_letter_page_shows_the_editable_letter_and_next_steps(client: FlaskClien
     # The letter asks for an answer in 30 days: the list says by which date.
     assert re.search(r"that is by [A-Z][a-z]+ \d{1,2}, \d{4}\.", page)
     assert "1-800-633-4227" in page
-    assert '<div class="letter-print" data-letter-copy>' in page
+    assert '<div class="letter-print" lang="en" data-letter-copy>' in page
     for tag in re.findall(r"<script[^>]*>", page):
         assert 'src="/static/' in tag
     assert " style=" not in page
@@ -148,7 +148,9 @@ def test_show_my_changes_puts_the_edit_in_the_print_copy(client: FlaskClient) ->
     fields = story_letter(client)
     edited = fields["letter"] + EDITED_LINE + "\n"
     page = page_text(client.post("/letter", data={"meta": fields["meta"], "letter": edited}))
-    copy = re.search(r'<div class="letter-print" data-letter-copy>(.*?)</div>', page, re.S)
+    copy = re.search(
+        r'<div class="letter-print" lang="en" data-letter-copy>(.*?)</div>', page, re.S
+    )
     assert copy and EDITED_LINE in html_module.unescape(copy.group(1))
     assert "Show my changes in the print copy" in page
 
@@ -174,19 +176,28 @@ def test_spanish_letter(client: FlaskClient) -> None:
     assert "Cartas que puede mandar" in page
     ((button, fields),) = letter_forms(page)
     assert button == "Escribir una carta a Springfield Family Clinic"
-    assert "POR FAVOR CORRIJAN MI FACTURA" in fields["letter"]
+    # Issue 15: the letter goes to a US billing office, so it is written in English (with
+    # English findings quoted); the Spanish copy comes with it, to read.
+    assert "PLEASE CORRECT MY BILL" in fields["letter"]
+    assert "sequestration cut" in fields["letter"] and "secuestro" not in fields["letter"]
     letter_page = page_text(client.post("/letter", data=fields))
     assert '<div class="letter-page" lang="es">' in letter_page
+    assert 'lang="en" data-letter-text>' in letter_page
+    assert "La misma carta en español, para leer" in letter_page
+    assert "POR FAVOR CORRIJAN MI FACTURA" in letter_page
     assert "Qué hacer ahora" in letter_page and "Descargar PDF" in letter_page
     assert re.search(r"es antes del \d{1,2} de [a-z]+ de \d{4}\.", letter_page)
-    edited = fields["letter"] + "Pagué $20.00 en la recepción. Gracias, señora Muñoz.\n"
+    edited = fields["letter"] + "I paid $20.00 at the front desk. Thank you, Mrs. Muñoz.\n"
     response = client.post("/letter.pdf", data={"meta": fields["meta"], "letter": edited})
     assert response.headers["Content-Disposition"] == (
         'attachment; filename="carta-a-oficina-de-cobros.pdf"'
     )
     text = pdf_text(response.data)
-    assert "Pagué $20.00 en la recepción. Gracias, señora Muñoz." in text
-    assert "asignación" in text
+    assert "I paid $20.00 at the front desk. Thank you, Mrs. Muñoz." in text
+    assert "PLEASE CORRECT MY BILL" in text
+    # The reading copy: the generated letter in Spanish, saying it does not follow edits.
+    assert "POR FAVOR CORRIJAN MI FACTURA" in text and "asignación" in text
+    assert "esta copia no cambia" in text
 
 
 def test_spanish_appeal_deadline(client: FlaskClient) -> None:
