@@ -12,6 +12,7 @@ that repeats nothing from the request.
 from __future__ import annotations
 
 import html
+import json
 import socket
 
 import gunicorn.util
@@ -25,20 +26,33 @@ WORDS = {
     414: "That address is far too long. Please go back and try again.",
     431: "What your browser sent is far too long. Please close some tabs or clear this "
     "site's cookies, then try again.",
+    408: "What you sent arrived too slowly, so we stopped waiting. Please try again.",
+    411: "Please send the length of what you send (Content-Length).",
+    413: "That is too big. We read up to 20 MB at a time. Try fewer papers at once, or a "
+    "smaller photo.",
+    502: "Something went wrong on our side. Please try again in a little while.",
+    503: "We are very busy right now. Please try again in a minute.",
 }
+SLUGS = {413: "too-large", 408: "too-slow", 502: "server-error", 503: "busy"}
 DEFAULT_WORDS = "Something went wrong. Please go back and try again."
 
 
-def error_answer(status: int, reason: str) -> bytes:
-    """The whole HTTP answer for a request gunicorn refused."""
+def error_answer(status: int, reason: str, path: bytes = b"/") -> bytes:
+    """The whole HTTP answer for a refused request: a page, or JSON under /api/ (the API's
+    error contract, {error, message})."""
     from app import SECURITY_HEADERS  # the one list every Flask answer carries too
 
-    page = PAGE.format(
-        title=html.escape(f"{status} {reason}"), words=WORDS.get(status, DEFAULT_WORDS)
-    ).encode()
+    words = WORDS.get(status, DEFAULT_WORDS)
+    if path.startswith(b"/api/"):
+        slug = SLUGS.get(status, "bad-request")
+        page = json.dumps({"error": slug, "message": words}).encode()
+        kind = "application/json"
+    else:
+        page = PAGE.format(title=html.escape(f"{status} {reason}"), words=words).encode()
+        kind = "text/html; charset=utf-8"
     headers = {
         "Connection": "close",
-        "Content-Type": "text/html; charset=utf-8",
+        "Content-Type": kind,
         "Content-Length": str(len(page)),
         "Cache-Control": "no-store",
         **SECURITY_HEADERS,

@@ -17,7 +17,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from . import gunicorn_conf
+from . import front, gunicorn_conf
 
 
 def settings() -> dict[str, Any]:
@@ -51,11 +51,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m web.serving")
     parser.add_argument("--bind", default="127.0.0.1:5000", metavar="HOST:PORT")
     parser.add_argument("--workers", type=int, default=0)
+    parser.add_argument(
+        "--no-front",
+        action="store_true",
+        help="bind gunicorn itself to --bind, without the buffering front (web/front.py); "
+        "only behind a proxy that buffers whole requests in memory",
+    )
     args = parser.parse_args(argv)
     options = settings()
     options["bind"] = [args.bind]
     if args.workers:
         options["workers"] = args.workers
+    if not args.no_front:
+        # Slow clients wait in the front, not in a sync worker (issue 17).
+        front.arrange(options, args.bind)
     Server(options).run()
     return 0
 

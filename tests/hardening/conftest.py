@@ -63,9 +63,22 @@ class Server:
         except OSError:
             return False
 
+    @staticmethod
+    def _is_front(pid: int) -> bool:
+        try:
+            return b"web.front" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return False
+
     def worker_pids(self) -> list[int]:
-        """The master's worker processes, from /proc (not the workspace vault beside them)."""
-        return [pid for pid in self._children() if not self._is_vault(pid)]
+        """The master's worker processes, from /proc (not the workspace vault or the front)."""
+        return [
+            pid for pid in self._children() if not self._is_vault(pid) and not self._is_front(pid)
+        ]
+
+    def front_pid(self) -> int | None:
+        """The buffering front the master started (web/front.py)."""
+        return next((pid for pid in self._children() if self._is_front(pid)), None)
 
     def vault_pid(self) -> int | None:
         """The workspace vault process the master started (web/workspace_vault.py)."""

@@ -207,6 +207,8 @@ def open_temp_files(pids: list[int], logs: tuple[Path, ...] = ()) -> list[str]:
                 continue  # socket:[…], pipe:[…], anon_inode:…, or the captured logs
             if "/wgunicorn-" in target:
                 continue  # gunicorn's worker heartbeat (an empty file in /dev/shm)
+            if "/bill-explainer-budget-" in target:
+                continue  # the shared budget table: salted hashes and counters (web/cost_limit.py)
             if "(deleted)" in target or target.startswith(
                 ("/tmp", "/var/tmp", tempfile.gettempdir())
             ):
@@ -283,7 +285,7 @@ def test_nothing_uploaded_is_kept_logged_or_written(server: Server, tmp_path: Pa
         "/explain", [("csrf_token", token), ("notice_files", _file(remittance, "remit.835"))]
     )
     assert status == 303
-    status, page = browser.request("GET", "/workspace?q=" + canary[:12])
+    status, page = browser.request("GET", "/workspace")  # the canary's claim comes first
     assert status == 200 and needle in page
     links = [
         html_unescape(link) for link in re.findall(r'(?:href|action)="([^"]+)"', page.decode())
@@ -386,7 +388,9 @@ def _trickle_upload_and_watch(server: Server, data: bytes) -> list[str]:
         for start in range(0, len(body), step):
             connection.send(body[start : start + step])
             time.sleep(0.15)  # the worker is now inside the multipart parser, mid-file
-            held += open_temp_files(server.worker_pids(), (server.stdout, server.stderr))
+            # The buffering front (web/front.py) holds the body while it arrives: watch it too.
+            watched = [*server.worker_pids(), server.front_pid() or 0]
+            held += open_temp_files(watched, (server.stdout, server.stderr))
         answer = connection.getresponse()
         answer.read()
         assert answer.status == 200
