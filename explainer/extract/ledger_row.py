@@ -15,8 +15,10 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from functools import cache
+from pathlib import Path
 
 from ..content import CONTENT_DIR
+from ..errors import ContentError
 from ..model import Adjustment, Group
 from .table import MONEY_FIELDS, Field, cell_money, coded_adjustments, date_range, procedure
 
@@ -104,12 +106,42 @@ def _phrases(words: Sequence[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w]){'|'.join(parts)}(?![\w])" if parts else r"(?!)", re.I)
 
 
+KINDS = frozenset(
+    {
+        "summary", "claim_filed", "previous", "total_charges", "total_payments",
+        "total_adjustments", "transfer", "balance", "debit", "void", "payment",
+        "patient_payment", "adjustment", "patient_share", "payer", "credit_marker",
+        "debit_marker",
+    }
+)  # fmt: skip
+"""The word lists content/ledger.toml must hold, no more and no fewer."""
+
+
+def load_vocabulary(path: Path) -> Vocabulary:
+    """The word lists in `path`; every problem is reported at once (ContentError)."""
+    try:
+        with path.open("rb") as handle:
+            kinds = tomllib.load(handle).get("kind", {})
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ContentError([f"{path.name}: {error}"]) from error
+    problems = [f"{path.name}: [kind] lacks {name}" for name in sorted(KINDS - set(kinds))]
+    problems += [f"{path.name}: [kind] has unknown {name}" for name in sorted(set(kinds) - KINDS)]
+    for name, words in kinds.items():
+        if (
+            not isinstance(words, list)
+            or not words
+            or not all(isinstance(w, str) and w.strip() for w in words)
+        ):
+            problems.append(f"{path.name}: [kind] {name} must be a list of phrases")
+    if problems:
+        raise ContentError(problems)
+    return Vocabulary({name: _phrases(words) for name, words in kinds.items()})
+
+
 @cache
 def vocabulary() -> Vocabulary:
     """content/ledger.toml, read once."""
-    with (CONTENT_DIR / "ledger.toml").open("rb") as handle:
-        data = tomllib.load(handle)
-    return Vocabulary({name: _phrases(words) for name, words in data["kind"].items()})
+    return load_vocabulary(CONTENT_DIR / "ledger.toml")
 
 
 # ---------------------------------------------------------------- rows from table cells

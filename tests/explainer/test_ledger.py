@@ -7,12 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from explainer import DocumentKind, Role, Severity
+from explainer.content import CONTENT_DIR
+from explainer.errors import ContentError
 from explainer.extract.ledger import RowKind, read_ledger
-from explainer.extract.ledger_row import classify
+from explainer.extract.ledger_row import KINDS, classify, load_vocabulary
 from explainer.extract.typed import extract_typed, ledger_row
 from tests.conftest import explain_typed
 
@@ -401,3 +404,18 @@ def test_a_long_ledger_ties_each_posting_to_its_own_service() -> None:
     assert {(line.paid, line.patient_owes) for line in document.lines} == {
         (Decimal("78.40"), Decimal("21.60"))
     }
+
+
+def test_the_shipped_ledger_words_are_valid() -> None:
+    assert set(load_vocabulary(CONTENT_DIR / "ledger.toml").kinds) == KINDS
+
+
+def test_broken_ledger_words_are_reported_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.toml"
+    path.write_text('[kind]\npayment = []\nsurprise = ["x"]\n')
+    with pytest.raises(ContentError) as caught:
+        load_vocabulary(path)
+    problems = caught.value.problems
+    assert any("lacks adjustment" in p for p in problems)
+    assert any("unknown surprise" in p for p in problems)
+    assert any("payment must be a list" in p for p in problems)
