@@ -11,6 +11,7 @@ from pathlib import Path
 from .codes import OUR_NOTES, public_source
 from .content import CONTENT_DIR, Library, load_library
 from .errors import ContentError
+from .extract.ledger_row import load_vocabulary
 from .model import CodeSystem
 
 MAX_GRADE = 9.0
@@ -83,6 +84,7 @@ def run_check(verbose: bool = False) -> int:
     """Print the report; exit 1 on invalid content or readability over the limits."""
     try:
         library = load_library()
+        load_vocabulary(CONTENT_DIR / "ledger.toml")  # statement row words (issue 14)
     except ContentError as error:
         print(error.message, file=sys.stderr)
         return 1
