@@ -32,12 +32,14 @@ KIND_NAMES: Mapping[str, str] = {
     "era835": lazy_gettext("Payment file (835) sent to the provider"),
     "provider_bill": lazy_gettext("Bill from your provider"),
     "notice": lazy_gettext("Notice from Medicare or your plan"),
+    "claims_download": lazy_gettext("Claims you downloaded from Medicare.gov or your plan"),
 }
 FORMAT_NAMES: Mapping[str, str] = {
     "pdf": lazy_gettext("a PDF"),
     "image": lazy_gettext("a photo or scan"),
     "x12": lazy_gettext("an 835 file"),
     "text": lazy_gettext("a text file"),
+    "fhir": lazy_gettext("a FHIR file (.json)"),
 }
 COVERAGE_NAMES: Mapping[str, str] = {
     "original_medicare": lazy_gettext("Original Medicare"),

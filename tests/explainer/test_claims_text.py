@@ -458,6 +458,7 @@ def test_the_story_says_how_the_payment_shows_the_cut_in_english_and_spanish() -
     ]
     english = explain_uploads(uploads, Answers(today=TODAY)).findings[0].detail
     assert "Medicare paid $77.60, which is 98% of its payment before the 2% cut" in english
+    assert "Your claims download says you may be billed at most $19.80" in english
     spanish = explain_uploads(uploads, Answers(today=TODAY, lang="es")).findings[0].detail
     assert "Medicare pagó $77.60, que es el 98% de su pago antes del recorte del 2%" in spanish
 

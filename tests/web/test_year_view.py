@@ -41,6 +41,7 @@ def test_year_view_in_spanish(client: FlaskClient) -> None:
     assert "marzo de 2025" in section
     assert "Sus reclamaciones en claims.txt, por proveedor y mes" in section
     assert "Puede deber en total" in section
+    assert "Reclamaciones que descargó de Medicare.gov o de su plan" in page
 
 
 def test_no_year_view_without_a_claims_download(client: FlaskClient) -> None:
