@@ -246,8 +246,10 @@ def claim(number: int) -> ResponseReturnValue:
     row = workspace.row(number)
     if row is None:
         abort(404)
+    # Within one payment the engine names a repeated claim number by its ordinal, so this is
+    # exact there; the same number and ordinal in two payments of one file cannot be told apart.
     findings = [
-        (group, [item for item in group.items if item.claim_number == row.claim_number])
+        (group, [item for item in group.items if item.claim_where == row.where])
         for group in workspace.findings
     ]
     return render_template(
@@ -256,7 +258,7 @@ def claim(number: int) -> ResponseReturnValue:
         claim=claim_in(_claims(), number),
         payment=workspace.payments[row.payment - 1],
         codes=_codes(workspace),
-        findings=[(group, items) for group, items in findings if items and row.claim_number],
+        findings=[(group, items) for group, items in findings if items and row.where],
         rule_heading=rule_heading,
         **_common(workspace, Query.from_args(request.args)),
     )

@@ -87,6 +87,8 @@ class ClaimRow(NamedTuple):
     codes: str
     haystack: str
     """What a search looks in, case-folded: patient, claim number, dates, codes."""
+    where: str
+    """The claim's place as the engine names it in evidence ('claim 7 (no. 2 in this payment)')."""
 
     @property
     def day(self) -> date | None:
@@ -124,6 +126,8 @@ class FindingItem(NamedTuple):
     place: str
     says: str
     claim_number: str
+    claim_where: str
+    """The place without its line: equal to the ClaimRow.where of the claim it is about."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +229,7 @@ def _row(number: int, payment: int, claim: Claim) -> ClaimRow:
         sequestration_cents=to_cents(claim_sequestration(claim)),
         codes=" ".join(codes),
         haystack=" ".join(words).casefold(),
+        where=claim.where,
     )
 
 
@@ -258,10 +263,14 @@ def _group_findings(explanation: Explanation) -> tuple[FindingGroup, ...]:
         items = groups.setdefault(finding.rule, [])
         evidence = finding.evidence[:1]
         for item in evidence:
-            match = PLACE_CLAIM.match(item.where.strip())
-            items.append(FindingItem(item.where, item.says, match["claim"] if match else ""))
+            place = item.where.strip()
+            match = PLACE_CLAIM.match(place)
+            claim_where = place.split(", line ")[0] if place.startswith("claim ") else ""
+            items.append(
+                FindingItem(place, item.says, match["claim"] if match else "", claim_where)
+            )
         if not evidence:
-            items.append(FindingItem("", "", ""))
+            items.append(FindingItem("", "", "", ""))
     return tuple(
         FindingGroup(rule, first[rule][0], first[rule][1], len(items), tuple(items))
         for rule, items in groups.items()

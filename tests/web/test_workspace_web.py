@@ -429,3 +429,13 @@ def test_spanish_workspace(opened: FlaskClient) -> None:
     words = plain(page)
     assert "Olvidarlo ahora" in words
     assert "Reclamaciones" in words or "Reclamos" in words
+
+
+def test_a_claim_shows_only_its_own_findings_when_numbers_repeat(client: FlaskClient) -> None:
+    # The same claim number twice in one payment: only the denied one has a denial finding.
+    ok = ClaimSpec("SAME", lines=(medicare_line(Decimal("150.00"), Decimal("100.00")),))
+    data = build_835(Payment(claims=(denied_claim("SAME"), ok)))
+    assert upload(client, data).status_code == 303
+    first, second = (plain(text(client.get(f"/workspace/claims/{n}"))) for n in (1, 2))
+    assert "What to look at on this claim Denied lines" in first
+    assert "Denied lines" not in second
