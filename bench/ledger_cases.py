@@ -95,6 +95,8 @@ slugs = [
     "typed-two-visits-by-dos",
     "typed-abbreviations",
     "typed-void-rebill-secondary",
+    "typed-informational-rows",
+    "typed-wrapped-postings",
     "typed-aging-box",
 ]
 for slug, case in zip(slugs, CASES, strict=True):

@@ -149,6 +149,8 @@ def _kinds(rows: Sequence[LedgerRow], vocab: Vocabulary) -> list[RowKind]:
 
 
 def _take(ledger: _Ledger, row: LedgerRow, kind: RowKind, vocab: Vocabulary) -> None:
+    if kind is RowKind.TRANSFER and _opens_service(ledger, row):
+        kind = RowKind.CHARGE  # '99214 Office visit patient responsibility $21.60': a bill line
     if kind is RowKind.CHARGE:
         _charge(ledger, row)
     elif kind in CREDITS:
@@ -410,6 +412,14 @@ def _target(ledger: _Ledger, row: LedgerRow) -> tuple[_Service | None, _Visit | 
     if visit.unsettled - (not last.settled) == 0:
         return last, visit
     return None, visit
+
+
+def _opens_service(ledger: _Ledger, row: LedgerRow) -> bool:
+    """A row naming a service no earlier row charged ('patient responsibility' on a one-line
+    bill) is that service, not a transfer of an earlier charge."""
+    if not (row.code or row.service_date) or row.coded or row.bare_codes:
+        return False
+    return not _names_service(ledger, row) and (bool(row.code) or not ledger.visits)
 
 
 def _days(row: LedgerRow) -> set[date]:

@@ -226,6 +226,8 @@ def classify(row: LedgerRow, vocab: Vocabulary | None = None) -> RowKind:
         return RowKind.TOTAL
     if (row.columns.get(Field.BILLED) or ZERO) > 0:
         return RowKind.CHARGE  # an itemized row: the service with its own paid/adjusted cells
+    if set(row.columns) == {Field.ALLOWED} and not row.amounts and not row.code:
+        return RowKind.NOTE  # 'Medicare allowed 100.00': what the insurer allowed moves nothing
     posting = bool(row.dates or row.service_date or row.code or row.coded or row.bare_codes)
     if vocab.says("transfer", text) and posting:
         return RowKind.TRANSFER

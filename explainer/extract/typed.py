@@ -375,7 +375,11 @@ class _TypedReader:
         """A bill's line is a ledger row (charge, payment, adjustment, transfer, balance…):
         ledger.py decides which, as for every other statement input."""
         row = ledger_row(text, f"line {number}", reading)
-        if row.has_money:
+        above = self.ledger_rows[-1] if self.ledger_rows else None
+        if row.has_money and above and not above.has_money and not re.search("[A-Za-z]", text):
+            # A posting wrapped over two lines: its words, then its amount on the next line.
+            self.ledger_rows[-1] = ledger_row(f"{above.text} {text}", above.where)
+        elif row.has_money:
             self.ledger_rows.append(row)
             self._bare_reasons(number, reading)
         elif reading.dates or reading.code:

@@ -220,6 +220,34 @@ CASES = [
         [],
     ),
     Case(
+        "informational rows (what Medicare allowed, the patient's responsibility) move nothing",
+        MSN,
+        "03/04/2025 99214 Office visit 150.00\n"
+        "03/28/2025 Medicare allowed 100.00\n"
+        "03/28/2025 Medicare payment -78.40\n"
+        "03/28/2025 Contractual adjustment -50.00\n"
+        "03/28/2025 Patient responsibility 21.60\n"
+        "Balance due 21.60\n",
+        [("99214", "2025-03-04", D("150.00"), D("78.40"), D("21.60"))],
+        [],
+        [("contractual-billed-to-patient", D("1.60"))],
+        alone=False,
+    ),
+    Case(
+        "each posting wrapped, its amount on the next line",
+        MSN,
+        "03/04/2025 99214 Office visit 150.00\n"
+        "03/28/2025 Medicare payment\n"
+        "   -78.40\n"
+        "03/28/2025 Contractual adjustment\n"
+        "   -50.00\n"
+        "Balance due 21.60\n",
+        [("99214", "2025-03-04", D("150.00"), D("78.40"), D("21.60"))],
+        [],
+        [("contractual-billed-to-patient", D("1.60"))],
+        alone=False,
+    ),
+    Case(
         "an aging box under the balance adds nothing",
         MSN,
         "03/04/2025 99214 Office visit 150.00\n"
