@@ -154,7 +154,8 @@ def _plan_and_bill(rng: random.Random, case: Case, *, kind: str, plan: str,
         lines = [pl for cl in claims for pl in cl.lines]
         case.files["eob.txt"] = typed.typed_notice(rng, case, "eob.txt", lines,
                                                    heading=typed.eob_heading(rng, plan),
-                                                   provider=claims[0].provider, table=rng.random() < 0.4)
+                                                   provider=claims[0].provider,
+                                                   table=rng.random() < 0.4, plan=True)
         notice = "eob.txt"
     elif provider_copy:
         case.files["eob.pdf"] = provider_eob_pdf(rng, case, "eob.pdf", claims, plan, look=look,

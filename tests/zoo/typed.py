@@ -39,13 +39,20 @@ def _amt(rng: random.Random, x: object, style: str) -> str:
     return f"${x}" if style == "dollar" else str(x)
 
 
+def _not_medicare(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(w for w in words if "medicare" not in w.lower())
+
+
 def typed_notice(rng: random.Random, case: Case, fname: str, lines: list[PaidLine], *,
                  heading: str, provider: str, claim: str | None = None,
-                 table: bool = False) -> bytes:
-    """Lines with billed / approved / paid / may-owe; returns the text as bytes."""
+                 table: bool = False, plan: bool = False) -> bytes:
+    """Lines with billed / approved / paid / may-owe; returns the text as bytes. `plan`: an
+    insurer's EOB, whose amounts people do not call Medicare's."""
     style = rng.choice(("dollar", "plain"))
     ds = rng.choice(DATE_STYLES)
-    said = {k: rng.choice(v) for k, v in WORDS.items()}  # one wording per paper
+    words = {k: _not_medicare(v) if plan else v for k, v in WORDS.items()}
+    heads = {k: _not_medicare(v) if plan else v for k, v in TABLE_HEADS.items()}
+    said = {k: rng.choice(v) for k, v in words.items()}  # one wording per paper
     fields = ["billed", "allowed", "paid", "owe"]
     if rng.random() < 0.3:
         fields.remove("billed")  # people leave the charge out (never approved: it carries the cut)
@@ -57,7 +64,7 @@ def typed_notice(rng: random.Random, case: Case, fname: str, lines: list[PaidLin
     if table:
         sep = rng.choice((" | ", "\t", ", "))
         order = ["date", "code"] + (["desc"] if sep != ", " and rng.random() < 0.5 else []) + fields
-        out.append(sep.join(rng.choice(TABLE_HEADS[k]) for k in order))
+        out.append(sep.join(rng.choice(heads[k]) for k in order))
     for pl in lines:
         vals = {"billed": pl.billed, "allowed": pl.allowed, "paid": pl.paid, "owe": pl.patient}
         if table:
