@@ -20,7 +20,14 @@ from .intake import BadInput, gather_uploads, make_answers
 from .language import current_lang
 from .letters import letter_offers, letter_words
 from .remittance import remittance_view
-from .view import CodeIndex, has_notice, has_warnings, template_helpers, unchecked_rows
+from .view import (
+    CodeIndex,
+    has_notice,
+    has_warnings,
+    qmb_page,
+    template_helpers,
+    unchecked_rows,
+)
 from .workspace import open_workspace
 from .workspace_model import is_workspace
 
@@ -96,6 +103,7 @@ def results_page(explanation: Explanation) -> ResponseReturnValue:
         content_lang=lang,
         has_warnings=has_warnings(explanation),
         has_notice=has_notice(explanation),
+        qmb_page=qmb_page(explanation),
         unchecked_rows=unchecked_rows(explanation),
         letters=letter_offers(explanation, content_library()),
         letter_words=letter_words(lang),

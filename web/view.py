@@ -204,6 +204,11 @@ def en_terms(text: str, lang: str) -> Markup:
     return Markup(ENGLISH_TERMS.sub(r'<span lang="en">\1</span>', escaped))
 
 
+def qmb_page(explanation: Explanation) -> bool:
+    """Did the bottom line take QMB cost sharing off (its why names qmb-billed)?"""
+    return any("(qmb-billed)" in sentence for sentence in explanation.totals.why)
+
+
 def has_notice(explanation: Explanation) -> bool:
     """Was any notice (MSN, EOB, 835) given, or only bills?"""
     return any(document.is_notice for document in explanation.documents)

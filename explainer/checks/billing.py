@@ -134,10 +134,13 @@ def limiting_charge(bundle: Bundle, notice: Located) -> Decimal | None:
 
 
 def _evidence_pair(
-    bundle: Bundle, pair: Pair, asked: Decimal, owed: Decimal
+    bundle: Bundle, pair: Pair, asked: Decimal, owed: Decimal, qmb: bool = False
 ) -> tuple[Evidence, ...]:
+    """What the bill asks and what the notice prints. For a QMB the notice's figure is quoted
+    as the paper's column, never as what they may owe: the bottom line says $0.00 (issue 15)."""
     lang_asks = text_part(bundle, "bill-exceeds-notice", "bill_asks", asked=asked)
-    lang_owes = text_part(bundle, "bill-exceeds-notice", "notice_says", owed=owed)
+    says = "notice_lists_qmb" if qmb and owed > 0 else "notice_says"
+    lang_owes = text_part(bundle, "bill-exceeds-notice", says, owed=owed)
     return (evidence(pair.bill, lang_asks), evidence(pair.notice, lang_owes))
 
 
@@ -174,14 +177,18 @@ def _implied_story(bundle: Bundle, notice: Located, excess: Decimal) -> str:
     )
 
 
-def _contractual_words(bundle: Bundle, fields: dict[str, Any], excess: Decimal) -> dict[str, str]:
+def _contractual_words(
+    bundle: Bundle, fields: dict[str, Any], excess: Decimal, qmb: bool = False
+) -> dict[str, str]:
     """The opening sentences and the call script when a notice says what may be owed (a bill
-    alone words them from the bill: checks/bill_alone.py)."""
+    alone words them from the bill: checks/bill_alone.py). For a QMB the notice's figure is
+    cost sharing they do not owe either: no sentence may call it owed (issue 15)."""
     rule = "contractual-billed-to-patient"
     named = {key: fields[key] for key in ("asked", "service", "notice", "owed")}
+    variant = "qmb" if qmb else "notice"
     return {
-        "lead": text_part(bundle, rule, "lead_notice", **named),
-        "call": text_part(bundle, rule, "call_notice", owed=fields["owed"], amount=excess),
+        "lead": text_part(bundle, rule, f"lead_{variant}", **named),
+        "call": text_part(bundle, rule, f"call_{variant}", owed=fields["owed"], amount=excess),
     }
 
 
@@ -192,9 +199,9 @@ def _compare(bundle: Bundle, pair: Pair) -> Iterator[Finding]:
         return
     service = describe_service(bundle, pair.bill.line)
     notice_name = document_name(bundle, pair.notice.document)
-    proof = _evidence_pair(bundle, pair, asked, owed)
     coverage = bundle.coverage_of(pair.notice.document)
     qmb = bundle.is_qmb(pair.notice) and coverage in MEDICARE_COVERAGES
+    proof = _evidence_pair(bundle, pair, asked, owed, qmb)
     if qmb and owed > 0:
         yield make_finding(
             bundle,
@@ -219,7 +226,7 @@ def _compare(bundle: Bundle, pair: Pair) -> Iterator[Finding]:
         "notice": notice_name,
     }
     fields.update(_contractual_steps(bundle, coverage, qmb and owed > 0, owed))
-    fields.update(_contractual_words(bundle, fields, excess))
+    fields.update(_contractual_words(bundle, fields, excess, qmb and owed > 0))
     if pair.notice.line.low_confidence:
         fields["severity"] = Severity.INFO  # rests on a row we are unsure of (RULES.md)
     co_code = (

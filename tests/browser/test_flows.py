@@ -72,7 +72,8 @@ def test_type_lines_and_answer_questions(page: Page) -> None:
     page.goto("/")
     page.get_by_label("Or type the lines of your notice").fill(STORY_NOTICE)
     page.get_by_label("Or type the lines of your bill").fill(STORY_BILL)
-    page.get_by_label("No", exact=True).check()
+    # Two yes/no questions now (QMB, full Medicaid): answer the QMB one.
+    page.get_by_role("group", name=re.compile("QMB")).get_by_label("No", exact=True).check()
     page.get_by_label("What kind of coverage sent the notice?").select_option("original_medicare")
     submit_form(page)
     expect_co253_red_flag(page)
