@@ -113,10 +113,15 @@ def cells_under(
     placed: list[tuple[int, str]]
     if len(cells) == len(header.fields):
         placed = list(enumerate(cells))
-    elif line is not None and header.starts and len(cells) < len(header.fields):
-        placed = _by_position(header, cells, line)
+    elif (
+        line is not None
+        and header.starts
+        and len(cells) < len(header.fields)
+        and not ("\t" in line or "|" in line)
+    ):
+        placed = _by_position(header, cells, line)  # lined up by spaces: empty cells lost
     elif len(cells) < len(header.fields):
-        placed = list(enumerate(cells))  # a CSV row ending early: the rest is blank
+        placed = list(enumerate(cells))  # a row ending early (CSV, tabs): the rest is blank
     else:
         return None
     found: dict[Field, str] = {}

@@ -367,3 +367,28 @@ def test_an_itemized_table_with_a_totals_row_is_one_line_per_service() -> None:
         D("20.60"),
     )
     assert serious(explanation) == []
+
+
+def test_an_msn_claim_table_copied_from_the_medicare_site() -> None:
+    notice = (
+        "Medicare Summary Notice\nClaim number: 12-25069-123-450\n"
+        "Provider: Springfield Family Clinic\n"
+        "Date of Service\tService Provided & Billing Code\tService Approved?\t"
+        "Amount Provider Charged\tMedicare-Approved Amount\tAmount Medicare Paid\t"
+        "Maximum You May Be Billed\tSee Notes Below\n"
+        "03/04/2025\tOffice visit (99214)\tYes\t$150.00\t$100.00\t$78.40\t$20.00\tA\n"
+        "03/04/2025\tBlood draw (36415)\tNo\t$20.00\t$0.00\t$0.00\t$0.00\tB, C\n"
+        "Total\t\t\t$170.00\t$100.00\t$78.40\t$20.00\t\n"
+    )
+    explanation = explain_typed(notice, BILL_ASKS_21_60)
+    document = explanation.documents[0]
+    assert document.kind is DocumentKind.MSN
+    assert [
+        (x.procedure_code, x.billed, x.allowed, x.paid, x.patient_owes, x.denied, x.remarks)
+        for x in document.lines
+    ] == [
+        ("99214", D("150.00"), D("100.00"), D("78.40"), D("20.00"), False, ("A",)),
+        ("36415", D("20.00"), D("0.00"), D("0.00"), D("0.00"), True, ("B", "C")),
+    ]
+    assert document.claims[0].claim_number == "12-25069-123-450"
+    assert serious(explanation) == [("contractual-billed-to-patient", D("1.60"))]
