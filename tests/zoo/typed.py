@@ -50,9 +50,9 @@ def typed_notice(rng: random.Random, case: Case, fname: str, lines: list[PaidLin
     insurer's EOB, whose amounts people do not call Medicare's."""
     style = rng.choice(("dollar", "plain"))
     ds = rng.choice(DATE_STYLES)
-    words = {k: _not_medicare(v) if plan else v for k, v in WORDS.items()}
+    wording = {k: _not_medicare(v) if plan else v for k, v in WORDS.items()}
     heads = {k: _not_medicare(v) if plan else v for k, v in TABLE_HEADS.items()}
-    said = {k: rng.choice(v) for k, v in words.items()}  # one wording per paper
+    said = {k: rng.choice(v) for k, v in wording.items()}  # one wording per paper
     fields = ["billed", "allowed", "paid", "owe"]
     if rng.random() < 0.3:
         fields.remove("billed")  # people leave the charge out (never approved: it carries the cut)
