@@ -10,6 +10,10 @@ Targets (figures, not assertions): POST → complete first page ≤ 2 s; each la
 filter ≤ 0.3 s; every page ≤ 500 KB. The print page of all sheets (up to 500) is printed
 last, apart: it is a print batch, not a page one reads on screen.
 
+Wall-clock times on a shared machine follow its load (printed at the end), so the upload's
+stages are also measured in this process, as wall and CPU seconds: the CPU seconds are the
+work itself, what an idle machine's wall clock would show.
+
     .venv/bin/python bench/run.py workspace      (BENCH_WORKSPACE_CLAIMS, _RUNS to change)
 """
 
@@ -150,6 +154,26 @@ LATER = [
 ]
 
 
+def stages(data: bytes) -> None:
+    """The upload's work in this process: explain, build the workspace, seal its two parts."""
+    from explainer import Answers, Role, Upload, explain_uploads
+    from web.workspace_model import build_workspace
+    from web.workspace_seal import Ticket, seal
+
+    marks = [(time.perf_counter(), time.process_time())]
+    explanation = explain_uploads([Upload(data, "remit.835", Role.NOTICE)], Answers())
+    marks.append((time.perf_counter(), time.process_time()))
+    workspace, claims = build_workspace(explanation, held_until=0.0)
+    marks.append((time.perf_counter(), time.process_time()))
+    ticket = Ticket.new()
+    sealed = len(seal(workspace, ticket, ".index")) + len(seal(claims, ticket, ".claims"))
+    marks.append((time.perf_counter(), time.process_time()))
+    names = ("explain (engine)", "build workspace", "seal both parts")
+    for name, (start, end) in zip(names, zip(marks, marks[1:], strict=False), strict=True):
+        print(f"  {name:<18} wall {end[0] - start[0]:.2f} s, CPU {end[1] - start[1]:.2f} s")
+    print(f"  sealed: {sealed / 1024:.0f} KB held in the vault for {CLAIMS:,} claims")
+
+
 def main() -> int:
     payment = many_claims(CLAIMS, lines=2)
     claims = tuple(
@@ -205,6 +229,8 @@ def main() -> int:
         )
         with open("/proc/loadavg") as load:
             print(f"load average during the run: {load.read().split()[0]} (2 cores, shared)")
+        print("the upload's stages in this process:")
+        stages(data)
     finally:
         server.terminate()
         server.wait(timeout=30)
