@@ -74,7 +74,11 @@ _SECTIONS = (
 _CLAIM_NUMBER = re.compile(r"claim\s*(number|no\.?|#)", re.I)
 _NOTICE_DATE = re.compile(r"date\s+of\s+this\s+notice|notice\s+date|date\s+of\s+notice", re.I)
 _TOTAL_BILLED = re.compile(r"total\s+you\s+may\s+be\s+billed", re.I)
-_SERVICE_DATES = re.compile(r"dates?\s*(\(s\))?\s+of\s+service|service\s+dates?", re.I)
+_SERVICE_DATES = re.compile(
+    r"dates?\s*(\(s\))?\s+of\s+service|service\s+dates?|dates?\s+(of\s+)?service\s+(received|provided)"
+    r"|(date|dates)\s+of\s+visit",
+    re.I,
+)
 _BENEFIT_DAYS = re.compile(r"benefit\s+days\s+used", re.I)
 _FURNITURE = re.compile(
     r"page\s+\d+\s+of\s+\d+|this\s+is\s+not\s+a\s+bill|^notice\s+for\b|medicare\s+number"
@@ -83,7 +87,8 @@ _FURNITURE = re.compile(
 )
 _LABEL = re.compile(
     r"^(service\s+provided\s+by|referred\s+by|ordered\s+by|claim\s*(number|no\.?|#)|dates?\s*(\(s\))?"
-    r"\s+of\s+service|service\s+dates?|benefit\s+days\s+used|claims?\s+received)\b",
+    r"\s+of\s+service|service\s+dates?|benefit\s+days\s+used|claims?\s+received"
+    r"|dates?\s+(of\s+)?service\s+(received|provided))\b",
     re.I,
 )
 _PHONE = re.compile(r",?\s*(\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}|1-800-[\w-]+)\s*,?")

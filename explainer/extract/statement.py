@@ -87,6 +87,12 @@ class _Visit:
     unattached: bool = False
 
 
+_CREDIT_COLUMNS = (
+    Field.PAYMENTS, Field.PAID, Field.ADJUSTMENTS, Field.NOT_COVERED, Field.CONTRACTUAL,
+    Field.OTHER_PAID,
+)  # fmt: skip
+
+
 @dataclass(slots=True)
 class _Ledger:
     """Everything read from a statement's tables."""
@@ -98,6 +104,9 @@ class _Ledger:
     previous: Decimal = ZERO
     last_balance: Decimal | None = None
     totals_row: TableLine | None = None
+    credits_printed: bool = False
+    """Does the paper print payments, adjustments or a running balance at all? Without
+    them its balance cannot be checked against its charges."""
     warnings: list[str] = field(default_factory=list)
 
 
@@ -111,6 +120,7 @@ def extract_statement(pages: Sequence[Page], source: str, format: Format = Forma
     for start, header, lines, end in find_tables(rows):
         in_tables.update(range(start, end))
         balance_column = header.has(Field.BALANCE)
+        ledger.credits_printed |= header.has(*_CREDIT_COLUMNS) or balance_column
         for line in lines:
             _take(ledger, line, counter, balance_column)
     claims = tuple(_claim(visit, provider) for visit in ledger.visits if visit.services)
@@ -372,7 +382,8 @@ def _totals(rows: Sequence[Row], ledger: _Ledger, in_tables: set[int]) -> Statem
         else _printed(printed, Field.BILLED) or ledger.charges + ledger.previous,
         payments=payments[0]
         if payments
-        else _printed(printed, Field.PAYMENTS, Field.PAID) or ledger.payments,
+        else _printed(printed, Field.PAYMENTS, Field.PAID)
+        or (ledger.payments if ledger.credits_printed or ledger.payments else None),
         adjustments=adjustments[0]
         if adjustments
         else _printed(printed, Field.ADJUSTMENTS) or ledger.adjustments,

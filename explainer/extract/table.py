@@ -309,6 +309,8 @@ def field_for(label: str, holds_money: bool | None = None) -> Field | None:
     text = _normalize(label)
     if not text:
         return Field.AMOUNT if "amount" in label.lower() else None
+    if label.rstrip().endswith("?") and "approv" in label.lower():
+        return Field.APPROVED  # "Approved?" asks yes or no: it is not the approved amount
     exact = _exact_field(text)
     if exact is not None:
         return exact
@@ -472,9 +474,7 @@ def _data_columns(data: Sequence[Row]) -> list[tuple[float, float]]:
         amounts.extend(row_amounts)
         texts.extend(row_texts)
     money = _merge(sorted(amounts))
-    free = [
-        span for span in texts if not any(_overlap(*span, x0, x1) > 0 for x0, x1 in money)
-    ]
+    free = [span for span in texts if not any(_overlap(*span, x0, x1) > 0 for x0, x1 in money)]
     return sorted(money + _merge(sorted(free)))
 
 
@@ -644,7 +644,25 @@ def assign(rows: Sequence[Row], header: Header, ranges: Ranges | None = None) ->
         for cell in row.cells:
             for words, index in _place_cell(cell, ranges, header):
                 parts.setdefault(header.columns[index].field, []).append(" ".join(words))
-    return {name: " ".join(texts) for name, texts in parts.items()}
+    cells = {name: " ".join(texts) for name, texts in parts.items()}
+    return _codes_out_of_amounts(cells)
+
+
+# "$0.00 A": a note letter printed so close to the amount that both fell in one column.
+_AMOUNT_THEN_CODES = re.compile(
+    r"^(?P<amount>\S*\d\.\d\d\S*)\s+(?P<codes>(?:[A-Z]{1,2}\d{0,3},?\s*){1,3})$"
+)
+
+
+def _codes_out_of_amounts(cells: dict[Field, str]) -> dict[Field, str]:
+    """Note codes stuck to an amount go to the notes column."""
+    for name in [name for name in cells if name in MONEY_FIELDS]:
+        match = _AMOUNT_THEN_CODES.match(cells[name].strip())
+        if match and cell_money(match.group("amount")) is not None:
+            cells[name] = match.group("amount")
+            notes = cells.get(Field.NOTES, "")
+            cells[Field.NOTES] = f"{notes} {match.group('codes').strip()}".strip()
+    return cells
 
 
 def _place_cell(
@@ -901,6 +919,9 @@ def _note_row(rows: Sequence[Row], index: int, reading: _Reading) -> bool:
     words = row.text.split()
     if len(words) < NOTE_WORDS:
         return False
+    used = {code for line in reading.lines for code in code_tokens(line.cells.get(Field.NOTES, ""))}
+    if words[0].strip(":.)") in used:
+        return False  # the legend of a code the lines point to, read by the extractor
     if stated_adjustments(row.text):
         return True
     sentence = row.text.rstrip().endswith(".") and sum(w.isalpha() for w in words) * 2 > len(words)
