@@ -52,7 +52,10 @@ def families_in(zoo: Path) -> list[str]:
 def snapshot(rev: str, into: Path) -> dict[str, str]:
     """The engine and its content as committed at `rev`, for measuring a commit while the
     working tree holds someone's unfinished edits. Returns the environment that runs it."""
-    archive = subprocess.run(["git", "archive", rev, "explainer", "content"], cwd=ROOT,
+    sha = subprocess.run(["git", "rev-parse", "--short", rev], cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout.strip()
+    print(f"measuring the engine as committed at {sha}", file=sys.stderr)
+    archive = subprocess.run(["git", "archive", sha, "explainer", "content"], cwd=ROOT,
                              capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
     return {**os.environ, "PYTHONPATH": str(into)}
