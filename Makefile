@@ -51,6 +51,10 @@ test: install system-deps lint
 bench: install system-deps
 	$(PY) bench/run.py
 
+# The attack table of issue 17 alone: hostile files, slow clients, a flood (about 3 minutes).
+bench-hostile: install
+	$(PY) bench/run.py hostile
+
 # The 835 workspace alone (issue 15): a 5,000-claim 835 against the served app; times and
 # page bytes (targets: upload to first page <= 2 s, later pages <= 0.3 s, pages <= 500 KB).
 bench-workspace: install
