@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,7 @@ def f1_pr(rec: int, n_truth: int, prec: int, n_out: int) -> float:
 
 
 def tally(cases: list[dict[str, Any]]) -> dict[str, Any]:
+    rules: Counter[str] = Counter()
     t: dict[str, Any] = dict(cases=len(cases), ran=0, lt=0, lo=0, ln=0, at=0, ao=0, an=0, fr=0, fp=0, fo=0, fn=0,
              fa=0)
     for c in cases:
@@ -97,6 +99,10 @@ def tally(cases: list[dict[str, Any]]) -> dict[str, Any]:
                         (lt, lo, ln, at, ao, an, fr, fp, fo, fn), strict=True):
             t[k] += v
         t["fa"] += c["false_alerts"]
+        for f in c.get("extra", {}).get("findings", []):
+            if f.get("severity") in ("alert", "warning"):
+                rules[str(f.get("rule"))] += 1
+    t["unmatched_alerts"] = dict(rules.most_common())
     t["lines_f1"] = f1(t["lt"], t["lo"], t["ln"])
     t["adj_f1"] = f1(t["at"], t["ao"], t["an"])
     t["find_f1"] = f1_pr(t["fr"], t["fn"], t["fp"], t["fo"])
@@ -170,7 +176,10 @@ def run(a: argparse.Namespace, zoo: Path, env: dict[str, str] | None) -> int:
     every = [c for fam in families for c in results[fam]["cases"]]
     rows.append(("OVERALL", tally(every)))
     print(table(rows, a.markdown))
-    print(f"\n{len(every)} cases, {len(families)} families, {time.monotonic() - t0:.0f}s")
+    unmatched = rows[-1][1]["unmatched_alerts"]
+    print("\nalerts and warnings that match no truth finding, by rule: "
+          + (", ".join(f"{r} {n}" for r, n in unmatched.items()) or "none"))
+    print(f"{len(every)} cases, {len(families)} families, {time.monotonic() - t0:.0f}s")
     if a.json:
         Path(a.json).write_text(json.dumps({fam: t for fam, t in rows}, indent=1) + "\n")
     return 0
