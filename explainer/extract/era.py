@@ -57,6 +57,8 @@ ENVELOPE = frozenset({"ISA", "IEA", "GS", "GE", "TA1"})
 # Segments that close a cut-off file's last, incomplete segment without harm.
 CLOSING = frozenset({"SE", "GE", "IEA"})
 MAX_WARNINGS = 30
+_CACHE_LIMIT = 100_000
+"""Distinct amounts, dates and adjustments shared per payment; past that, no more are kept."""
 
 
 @dataclass(slots=True)
@@ -117,6 +119,12 @@ class _PaymentDraft:
     claim: _ClaimDraft | None = None
     line: _LineDraft | None = None
     numbers: set[str] = field(default_factory=set)
+    # One object per distinct amount and date text: a 50,000-claim remittance repeats the same
+    # fees, shares and dates on most of its 250,000 lines, and Decimal and date are immutable.
+    # Per payment, never global: nothing of one user's file outlives its read.
+    amounts: dict[str, Decimal] = field(default_factory=dict)
+    dates: dict[str, date] = field(default_factory=dict)
+    adjustments: dict[tuple[str, ...], Adjustment] = field(default_factory=dict)
 
     def warn(self, message: str) -> None:
         """Keep a warning, up to a limit, so that a very broken file stays readable."""
@@ -138,6 +146,9 @@ def _money(payment: _PaymentDraft, value: str, where: str) -> Decimal | None:
     """An X12 R (decimal) element as Decimal; '' is None; anything else is a warning."""
     if not value:
         return None
+    known = payment.amounts.get(value)
+    if known is not None:
+        return known
     try:
         amount = Decimal(value)
     except InvalidOperation:
@@ -148,6 +159,8 @@ def _money(payment: _PaymentDraft, value: str, where: str) -> Decimal | None:
     if not amount.is_finite() or amount.adjusted() >= MAX_AMOUNT.adjusted():
         payment.warn(f"{_capital(where)}: “{value[:20]}” is not an amount; we left it out.")
         return None
+    if len(payment.amounts) < _CACHE_LIMIT:
+        payment.amounts[value] = amount
     return amount
 
 
@@ -155,11 +168,18 @@ def _date(payment: _PaymentDraft, value: str, where: str) -> date | None:
     """An X12 DT element (CCYYMMDD) as a date; a bad one is a warning."""
     if not value:
         return None
+    known = payment.dates.get(value)
+    if known is not None:
+        return known
     if len(value) == 8 and value.isdigit():
         try:
-            return date(int(value[:4]), int(value[4:6]), int(value[6:]))
+            day = date(int(value[:4]), int(value[4:6]), int(value[6:]))
         except ValueError:
             pass
+        else:
+            if len(payment.dates) < _CACHE_LIMIT:
+                payment.dates[value] = day
+            return day
     payment.warn(f"{_capital(where)}: “{value[:20]}” is not a date; we left it out.")
     return None
 
@@ -285,11 +305,20 @@ def _cas(payment: _PaymentDraft, segment: Segment) -> None:
         reason = elements[first].strip()
         if not reason:
             continue
+        key = (group.value, reason, segment.get(first + 2), segment.get(first + 3))
+        known = payment.adjustments.get(key)
+        if known is not None:  # the same CO 45 or PR 2 on thousands of lines: one object
+            target.adjustments.append(known)
+            continue
         amount = _money(payment, segment.get(first + 2), target.where)
         if amount is None:
             continue
         quantity = _money(payment, segment.get(first + 3), target.where)
-        target.adjustments.append(Adjustment(group, reason, amount, quantity))
+        adjustment = Adjustment(group, reason, amount, quantity)
+        # Shared only when it read cleanly: a bad quantity is warned about on every line.
+        if len(payment.adjustments) < _CACHE_LIMIT and (quantity is not None or not key[3]):
+            payment.adjustments[key] = adjustment
+        target.adjustments.append(adjustment)
 
 
 def _nm1(payment: _PaymentDraft, segment: Segment) -> None:

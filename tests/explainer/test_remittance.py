@@ -111,7 +111,7 @@ def test_a_line_that_does_not_add_up() -> None:
     assert finding.evidence[0].where == "claim A1, line 2"
     assert finding.evidence[0].document == "remit.835"
     assert finding.detail == (
-        "claim A1, line 2: $80.00 + CO-45 $50.00 + CO-253 $1.60 + PR-2 $20.00 = $151.60 "
+        "Claim A1, line 2: $80.00 + CO-45 $50.00 + CO-253 $1.60 + PR-2 $20.00 = $151.60 "
         "≠ $150.00 ($150.00 $80.00 $71.60)"
     )
     assert "CO-253" in finding.codes
