@@ -82,7 +82,8 @@ _SERVICE_DATES = re.compile(
 _BENEFIT_DAYS = re.compile(r"benefit\s+days\s+used", re.I)
 _FURNITURE = re.compile(
     r"page\s+\d+\s+of\s+\d+|this\s+is\s+not\s+a\s+bill|^notice\s+for\b|medicare\s+number"
-    r"|^notes(\s+for\s+(this\s+)?claim)?:?\s*$|^definitions\b|^total\s+for\s+claim",
+    r"|^notes(\s+for\s+(this\s+)?claim)?:?\s*$|^definitions\b|^total\s+for\s+claim"
+    r"|^\s*#?\s*[\dA-Z]*\d[\dA-Z-]{5,}\s*$",
     re.I,
 )
 _LABEL = re.compile(

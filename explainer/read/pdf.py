@@ -49,7 +49,7 @@ NO_TEXT = (
 
 # The gap, as a share of the font size, that separates two words: a space is 0.25-0.33 em in
 # common fonts, kerning inside a word rarely reaches 0.1 em.
-WORD_GAP_RATIO = 0.15
+WORD_GAP_RATIO = 0.2
 
 # Page.problem values.
 UNREADABLE = "unreadable"
