@@ -78,21 +78,37 @@ def _explain(args: argparse.Namespace) -> int:
 
 def _letter(args: argparse.Namespace) -> int:
     """Write the letters the findings call for: text to the terminal, or PDFs with -o."""
-    from .letters import letters_for
+    from dataclasses import replace
 
-    letters = letters_for(_explanation(args), library(), args.lang)
+    from .explain import explain
+    from .letters import with_reading_copies
+
+    shown = _explanation(args)
+    english = (
+        shown if args.lang == "en" else explain(shown.documents, replace(shown.answers, lang="en"))
+    )
+    letters = with_reading_copies(english, shown, library())
     if not letters:
         print("No letter is needed: we found nothing to dispute or appeal.", file=sys.stderr)
         return 1
+    # Letters are written in English to send; with --lang es a copy in Spanish follows, to read.
+    words = library().messages
+    heading, note = (words[key][args.lang] for key in ("letter_copy_heading", "letter_copy_note"))
     if args.output is None:
-        sys.stdout.write("\n\n".join(letter.as_text() for letter in letters))
+        sys.stdout.write(
+            "\n\n".join(
+                letter.as_text()
+                + (f"\n\n==== {heading} ====\n{note}\n\n{copy.as_text()}" if copy else "")
+                for letter, copy in letters
+            )
+        )
         return 0
     from .present.letter_pdf import letter_pdf
 
     output = Path(args.output)
-    for number, letter in enumerate(letters, start=1):
+    for number, (letter, copy) in enumerate(letters, start=1):
         path = output if number == 1 else output.with_name(f"{output.stem}-{number}{output.suffix}")
-        path.write_bytes(letter_pdf(letter))
+        path.write_bytes(letter_pdf(letter, (heading, note, copy.as_text()) if copy else None))
         print(f"wrote {path}: {letter.title}")
     return 0
 

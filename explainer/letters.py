@@ -250,6 +250,22 @@ def _notice_date(document: Document, lang: str) -> str:
     return display_date(document.notice_date, lang) if document.notice_date else ""
 
 
+def with_reading_copies(
+    english: Explanation, shown: Explanation, library: Library
+) -> list[tuple[Letter, Letter | None]]:
+    """Each letter in English to send, with its copy in `shown`'s language to read (None when
+    that is English). Letters go to US billing offices and Medicare (issue 15); `english` is
+    the same papers explained in English, so the letter quotes English findings."""
+    lang = shown.answers.lang
+    sent = letters_for(english, library, "en")
+    if lang == "en":
+        return [(letter, None) for letter in sent]
+    copies = letters_for(shown, library, lang)
+    if [letter.kind for letter in sent] != [letter.kind for letter in copies]:
+        return [(letter, None) for letter in copies]  # never pair a letter with another's copy
+    return list(zip(sent, copies, strict=True))
+
+
 def letters_for(
     explanation: Explanation, library: Library, lang: str | None = None
 ) -> list[Letter]:

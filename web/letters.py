@@ -26,7 +26,7 @@ from fontTools.ttLib import TTFont
 
 from explainer.content import Library
 from explainer.explain import explain
-from explainer.letters import Letter, letters_for
+from explainer.letters import Letter, letters_for, with_reading_copies
 from explainer.model import Explanation
 from explainer.present.letter_pdf import FONTS, text_pdf
 from explainer.values import display_date
@@ -247,15 +247,12 @@ def letter_offers(explanation: Explanation, library: Library) -> list[LetterOffe
     """Every letter the findings call for, in English to send, with a reading copy in the
     page's language when that is not English; the buttons and steps in the page's language."""
     lang = explanation.answers.lang if explanation.answers.lang in LANGS else "en"
-    shown = letters_for(explanation, library, lang)
     # Explained again in English only when there is a letter (never for a clean big remit).
-    english = (
-        shown if lang == "en" or not shown else letters_for(_in_english(explanation), library, "en")
-    )
-    if [letter.kind for letter in english] != [letter.kind for letter in shown]:
-        english = shown  # never pair a letter with another letter's copy
+    if not letters_for(explanation, library, lang):
+        return []
     offers = []
-    for letter, copy in zip(english, shown, strict=True):
+    for letter, reading in with_reading_copies(_in_english(explanation), explanation, library):
+        copy = reading or letter
         meta = LetterMeta(
             kind=letter.kind,
             lang=lang,

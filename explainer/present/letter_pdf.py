@@ -36,8 +36,9 @@ def _write(
     pdf.ln(gap)
 
 
-def letter_pdf(letter: Letter) -> bytes:
-    """The letter, laid out: recipient, subject, form fields, paragraphs, requests, closing."""
+def letter_pdf(letter: Letter, copy: tuple[str, str, str] | None = None) -> bytes:
+    """The letter, laid out: recipient, subject, form fields, paragraphs, requests, closing;
+    then, when given, a reading copy (heading, note, text) on pages of its own."""
     pdf = _pdf()
     pdf.set_title(letter.subject)
     for line in letter.recipient:
@@ -58,6 +59,8 @@ def letter_pdf(letter: Letter) -> bytes:
     _write(pdf, letter.enclosed_heading, bold=True, gap=1)
     for item in letter.enclosures:
         _write(pdf, f"•  {item}", gap=1)
+    if copy is not None:
+        copy_pdf_pages(pdf, *copy)
     return bytes(pdf.output())
 
 

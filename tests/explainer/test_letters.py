@@ -119,3 +119,25 @@ def test_the_answer_by_date_is_worked_out_in_the_engine() -> None:
     notice, bill = MSN + VISIT + "CO-253 $1.60\n", BILL + "03/04/2025 99214 balance due $21.60\n"
     letter = one_letter("provider", notice, bill)
     assert letter.answer_by == TODAY + timedelta(days=30)
+
+
+def test_letter_command_in_spanish_writes_english_with_a_spanish_copy(tmp_path: Path) -> None:
+    # Issue 15: letters go to US billing offices; the Spanish reader gets a copy to read.
+    notice = tmp_path / "notice.txt"
+    notice.write_text(MSN + VISIT + "CO-253 $1.60\n")
+    bill = str(ROOT / "examples" / "bill.txt")
+    args = [sys.executable, "-m", "explainer", "letter", "--lang", "es", "--notice", str(notice)]
+    result = subprocess.run(
+        [*args, "--bill", bill], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    letter, copy = result.stdout.split("La misma carta en español, para leer")
+    assert "PLEASE CORRECT MY BILL" in letter and "sequestration cut" in letter
+    assert "POR FAVOR CORRIJAN MI FACTURA" in copy
+    output = tmp_path / "carta.pdf"
+    subprocess.run(
+        [*args, "--bill", bill, "-o", str(output)], check=True, cwd=ROOT, timeout=60,
+        capture_output=True,
+    )
+    printed = pdf_text(output.read_bytes()).replace("\n", " ")
+    assert "please correct my bill" in printed.lower() and "corrijan mi factura" in printed.lower()
