@@ -1,4 +1,4 @@
-"""Heavy reads (PDF, photo and scan OCR, XLSX) in a child process with a memory ceiling.
+"""Heavy reads (PDF, photo and scan OCR, XLSX, FHIR JSON) in a child process with a memory ceiling.
 
 The preflight (`read/preflight.py`) refuses the bombs it can see in the bytes, but not every
 way a file can make PDFium, OpenCV or onnxruntime take gigabytes: filters named inside a
@@ -47,7 +47,9 @@ MAX_READ_RESIDENT = 768 * MEGABYTE
 MAX_READ_GROWTH = 2048 * MEGABYTE
 """Address space the child may add to what it inherited (arenas and thread stacks are
 reserved far beyond what they touch)."""
-HEAVY_FORMATS = frozenset({Format.PDF, Format.IMAGE, Format.XLSX})
+HEAVY_FORMATS = frozenset({Format.PDF, Format.IMAGE, Format.XLSX, Format.FHIR})
+"""Formats whose readers can take hundreds of MB: an 18 MB Bundle of six million empty
+entries is ~500 MB of Python objects once parsed."""
 
 _POLL_SECONDS = 0.02
 _PAGE = os.sysconf("SC_PAGE_SIZE")

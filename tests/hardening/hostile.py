@@ -345,3 +345,100 @@ HOSTILE: dict[str, tuple[str, Callable[[], bytes]]] = {
     "html": ("bill.html", lambda: HTML),
     "zip": ("papers.zip", zip_file),
 }
+
+
+# --- the claims-download formats (issue 17): XLSX, FHIR JSON and NDJSON ----------------------
+
+XLSX_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'content-types"><Default Extension="xml" ContentType="application/xml"/>'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName='
+        '"/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.worksheet+xml"/></Types>'
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+        '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>"
+    ),
+    "xl/workbook.xml": (
+        '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+        '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships"><sheets><sheet name="Claims" sheetId="1" r:id="rId1"/></sheets>'
+        "</workbook>"
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+        '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+        "</Relationships>"
+    ),
+}
+SHEET_HEAD = (
+    b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+    b'2006/main"><sheetData>'
+)
+SHEET_TAIL = b"</sheetData></worksheet>"
+
+
+def _xlsx(sheet: bytes | None = None, *, streamed: int = 0) -> bytes:
+    """A minimal workbook; `streamed` bytes of empty rows are packed in pieces, never held."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, text in XLSX_PARTS.items():
+            archive.writestr(name, text)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            member.write(SHEET_HEAD)
+            if sheet is not None:
+                member.write(sheet)
+            row = b'<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>'
+            piece = row * (MB // len(row))
+            for _ in range(streamed // len(piece)):
+                member.write(piece)
+            member.write(SHEET_TAIL)
+    return buffer.getvalue()
+
+
+@functools.cache
+def xlsx_zip_bomb() -> bytes:
+    """A workbook whose one sheet unpacks to 256 MB (a ~1 MB file)."""
+    return _xlsx(streamed=256 * MB)
+
+
+def xlsx_entity_bomb() -> bytes:
+    """'Billion laughs' in the sheet XML: ten entities, each ten of the one before."""
+    entities = b'<!ENTITY a0 "lol">' + b"".join(
+        b'<!ENTITY a%d "%s">' % (n, b"&a%d;" % (n - 1) * 10) for n in range(1, 10)
+    )
+    sheet = b'<?xml version="1.0"?><!DOCTYPE worksheet [' + entities + b"]>"
+    sheet += SHEET_HEAD[len(b'<?xml version="1.0"?>') :]
+    sheet += b'<row r="1"><c r="A1" t="inlineStr"><is><t>&a9;</t></is></c></row>' + SHEET_TAIL
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in XLSX_PARTS.items():
+            archive.writestr(name, text)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    return buffer.getvalue()
+
+
+def deep_json(depth: int = 1_000_000) -> bytes:
+    """A FHIR EOB whose one field nests a million arrays deep."""
+    return b'{"resourceType": "ExplanationOfBenefit", "x": ' + b"[" * depth + b"]" * depth + b"}"
+
+
+def huge_bundle_json(entries: int = 6_000_000) -> bytes:
+    """A Bundle of six million empty entries (18 MB): ~500 MB of Python dicts once parsed."""
+    return (
+        b'{"resourceType": "Bundle", "type": "collection", "entry": ['
+        + b"{}," * (entries - 1)
+        + b"{}]}"
+    )
+
+
+def huge_ndjson(lines: int = 300_000) -> bytes:
+    """A bulk export of 300,000 EOBs, one per line (18 MB)."""
+    return b'{"resourceType": "ExplanationOfBenefit", "status": "active"}\n' * lines

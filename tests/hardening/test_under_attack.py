@@ -27,8 +27,9 @@ from .conftest import Server, start_server, stop_server
 pytestmark = pytest.mark.serial
 
 MB = 1024 * 1024
-WORKER_CEILING = 1024 * MB
-"""Resident memory a sync worker may reach, with PDFium, OpenCV and onnxruntime loaded."""
+WORKER_CEILING = 256 * MB
+"""Resident memory a sync worker may reach: heavy reads happen in children (768 MB each,
+explainer/read/isolated.py), so the worker itself stays small."""
 
 
 @pytest.fixture(scope="module")
@@ -72,12 +73,17 @@ def normal_request_succeeds(server: Server) -> None:
     assert status == 200, body[:300]
 
 
-BOMBS: dict[str, tuple[Callable[[], bytes], int]] = {
-    "padded-flate-bomb": (hostile.padded_flate_bomb_pdf, 413),
-    "two-padded-bombs": (lambda: hostile.padded_flate_bomb_pdf(streams=2), 413),
-    "indirect-filter-bomb": (hostile.indirect_filter_bomb_pdf, 413),
-    "lying-filter-bomb": (hostile.lying_filter_bomb_pdf, 413),
-    "many-streams-bomb": (hostile.many_streams_bomb_pdf, 413),
+BOMBS: dict[str, tuple[Callable[[], bytes], str, set[int]]] = {
+    "padded-flate-bomb": (hostile.padded_flate_bomb_pdf, "msn.pdf", {413}),
+    "two-padded-bombs": (lambda: hostile.padded_flate_bomb_pdf(streams=2), "msn.pdf", {413}),
+    "indirect-filter-bomb": (hostile.indirect_filter_bomb_pdf, "msn.pdf", {413}),
+    "lying-filter-bomb": (hostile.lying_filter_bomb_pdf, "msn.pdf", {413}),
+    "many-streams-bomb": (hostile.many_streams_bomb_pdf, "msn.pdf", {413}),
+    "xlsx-zip-bomb": (hostile.xlsx_zip_bomb, "claims.xlsx", {413}),
+    "xlsx-entity-bomb": (hostile.xlsx_entity_bomb, "claims.xlsx", {422}),
+    "json-deep-nesting": (hostile.deep_json, "eob.json", {413}),
+    "json-huge-array": (hostile.huge_bundle_json, "bundle.json", {413, 422}),
+    "ndjson-huge": (hostile.huge_ndjson, "export.ndjson", {413}),
 }
 
 
@@ -85,10 +91,10 @@ BOMBS: dict[str, tuple[Callable[[], bytes], int]] = {
 def test_a_bomb_is_refused_and_the_worker_survives_under_the_ceiling(
     server: Server, key: str
 ) -> None:
-    build, expected = BOMBS[key]
+    build, name, expected = BOMBS[key]
     workers = server.worker_pids()
-    status, body = post(server, "/api/v1/explain", build(), "msn.pdf")
-    assert status == expected, body[:300]
+    status, body = post(server, "/api/v1/explain", build(), name)
+    assert status in expected, body[:300]
     assert server.worker_pids() == workers  # nobody died or was replaced
     for pid in workers:
         assert peak_resident(pid) < WORKER_CEILING
