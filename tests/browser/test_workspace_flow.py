@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
+import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -148,6 +149,15 @@ def test_workspace_search_filter_sort_sheet_back_csv_forget(page: Page) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Print the ticked sheets").click()
     expect(page.locator(".patient-sheet")).to_have_count(2)
+    # Printed (as Chromium prints to PDF): one sheet of paper per patient, nothing else.
+    page.emulate_media(media="print")
+    printed = pdfium.PdfDocument(page.pdf(format="Letter"))
+    page.emulate_media(media="screen")
+    texts = [printed[i].get_textpage().get_text_range()[:300] for i in range(len(printed))]
+    assert len(printed) == 2, texts
+    first_page = printed[0].get_textpage().get_text_range()
+    assert "What this means for you" in first_page and "Forget it now" not in first_page
+    assert "Bill Explainer" not in first_page
 
     # The claim-level CSV of the list as it is filtered.
     page.goto("/workspace?show=denied")
