@@ -97,6 +97,7 @@ slugs = [
     "typed-void-rebill-secondary",
     "typed-informational-rows",
     "typed-wrapped-postings",
+    "typed-dates-without-year",
     "typed-aging-box",
 ]
 for slug, case in zip(slugs, CASES, strict=True):

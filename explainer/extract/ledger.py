@@ -74,6 +74,8 @@ class _Service:
     settled: bool = False
     voided: bool = False
     """Taken back whole by a void or charge-correction row: the pair is no service."""
+    uncertain: bool = False
+    """An amount on its own row, or on a row tied to it, could not be placed for sure."""
 
 
 @dataclass(slots=True)
@@ -199,14 +201,15 @@ def _follow_balance(
     effect: Decimal,
     balance_column: bool = True,
     spare_loose: bool = False,
-) -> None:
+) -> bool:
     """Keep the running balance: the printed one when the row has it, else by arithmetic.
+    True when the row printed it.
     The first printed balance may carry an older balance forward: that part is kept apart."""
     printed = _running_printed(ledger, row, effect, balance_column, spare_loose)
     expected = ledger.running + effect
     if printed is None:
         ledger.running = expected
-        return
+        return False
     if abs(expected - printed) > CENT:
         if ledger.running_printed:
             ledger.warnings.append(
@@ -217,6 +220,7 @@ def _follow_balance(
             ledger.previous += printed - expected
     ledger.running = printed
     ledger.running_printed = True
+    return True
 
 
 def _running_printed(
@@ -242,6 +246,7 @@ def _charge(ledger: _Ledger, row: LedgerRow) -> None:
     charge = columns.get(Field.BILLED)
     owes = columns.get(Field.OWES)
     loose = list(row.amounts)
+    uncertain = False
     if charge is None and Field.AMOUNT in columns:
         charge = columns[Field.AMOUNT]
     if charge is None and loose:
@@ -253,6 +258,7 @@ def _charge(ledger: _Ledger, row: LedgerRow) -> None:
             owes = loose[0]  # one amount on a plain bill is what it asks, not the charge
         else:
             charge = loose[0]
+        uncertain = len(loose) > 2 and owes is None
         if len(loose) > 2:
             ledger.warnings.append(
                 f"{_place(row)}: we could not tell what every amount means: “{row.text}”."
@@ -266,18 +272,21 @@ def _charge(ledger: _Ledger, row: LedgerRow) -> None:
         if columns.get(name)
     ]
     line_balance = columns.get(Field.BALANCE)
-    if (
-        owes is None
-        and line_balance is not None
-        and charge is not None
-        and abs(charge - paid - adjusted - line_balance) <= CENT
-        and (paid or adjusted)
-    ):
-        owes = line_balance  # this row's own balance, not a running one
+    if owes is None and line_balance is not None and charge is not None and (paid or adjusted):
+        # An itemized row (paid or adjusted on the service's own row): its balance is what
+        # the bill asks for the service, even where its own figures do not add up.
+        owes = line_balance
+        if abs(charge - paid - adjusted - line_balance) > CENT:
+            ledger.warnings.append(
+                f"{_place(row)}: this row's amounts do not add up ({display_money(charge)} − "
+                f"{display_money(paid)} − {display_money(adjusted)} ≠ "
+                f"{display_money(line_balance)}): “{row.text}”."
+            )
     if charge is None:
         ledger.all_charges_known = False
     remaining = (charge - paid - adjusted) if charge is not None else (owes or ZERO)
     service = _Service(row, charge, remaining, owes, paid, adjustments, bool(paid or adjusted))
+    service.uncertain = uncertain
     ledger.charges += charge or ZERO
     ledger.payments += paid
     ledger.adjustments += adjusted
@@ -318,7 +327,12 @@ def _credit(ledger: _Ledger, row: LedgerRow, kind: RowKind) -> None:
     effect = -(payment + adjusted)
     ledger.payments += payment
     ledger.adjustments += adjusted
-    _follow_balance(ledger, row, effect, spare_loose=not took_loose)
+    printed = _follow_balance(ledger, row, effect, spare_loose=not took_loose)
+    ambiguous = took_loose and len(row.amounts) >= 2 and not printed
+    if ambiguous:
+        ledger.warnings.append(
+            f"{_place(row)}: we could not tell which amount this {kind.value} is: “{row.text}”."
+        )
     patient_paid = kind is RowKind.PAYMENT and vocabulary().says("patient_payment", row.text)
     if patient_paid and not _names_service(ledger, row):
         return  # the patient's payment settles the account, not one service's charge
@@ -339,6 +353,7 @@ def _credit(ledger: _Ledger, row: LedgerRow, kind: RowKind) -> None:
         )
         return
     target.voided = _voids(row, target, payment, adjusted)
+    target.uncertain = target.uncertain or ambiguous
     target.remaining += effect
     _settle(visit, target)
     target.adjustments.extend(adjustments)
@@ -475,7 +490,7 @@ def _charge_unknown(service: _Service) -> bool:
     """What is left of a service is not known: an amount on its row could not be read, or
     credits were taken off a charge we could not read (never a silent $0 or a guess)."""
     return service.owes is None and (
-        service.row.unreadable or (service.charge is None and service.settled)
+        service.uncertain or service.row.unreadable or (service.charge is None and service.settled)
     )
 
 

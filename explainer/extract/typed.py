@@ -40,6 +40,7 @@ from ..values import (
 )
 from .ledger import LedgerRow, read_ledger, row_from_cells, with_provider
 from .ledger_row import RowKind, classify, vocabulary
+from .table import Field
 from .tabular import TableHeader, cells_under, header_of, is_total, notice_line, split_pasted
 from .typed_line import (
     COST_SHARING_REASON,
@@ -215,6 +216,8 @@ class _TypedReader:
         self.unit = unit
         """What a row is called in evidence: 'line 4' of typed text, 'row 4' of a CSV."""
         self.table: TableHeader | None = None
+        self.header_above: list[str] | None = None
+        """A row of labels that may be the first line of a header wrapped over two rows."""
         self.claims: list[_ClaimBuilder] = [_ClaimBuilder()]
         self.warnings: list[str] = []
         self.notice_date: date | None = None
@@ -471,7 +474,8 @@ class _TypedReader:
 
     def table_row(self, number: int, cells: list[str], line: str | None) -> bool:
         """A pasted or exported table's header or data row; False when it is not one."""
-        header = header_of(cells, line)
+        header = _two_row_header(self.header_above, cells) or header_of(cells, line)
+        self.header_above = cells if header is None and _label_row(cells) else None
         if header is not None:
             self.table = header
             return True
@@ -567,6 +571,30 @@ def _date_text(text: str) -> date | None:
 def extract_typed(text: str, source: str, role: Role = Role.AUTO) -> Document:
     """Read typed or pasted lines of a notice or a bill into a Document."""
     return read_rows(text.splitlines(), source, role)
+
+
+def _label_row(cells: list[str]) -> bool:
+    """Words only, in three or more cells: perhaps the top line of a wrapped header."""
+    filled = [cell for cell in cells if cell]
+    return len(filled) >= 3 and not any(re.search(r"\d", cell) for cell in filled)
+
+
+def _two_row_header(above: list[str] | None, cells: list[str]) -> TableHeader | None:
+    """A header wrapped over two rows ('Amount / Charged', 'Adjust- / ments'), cell by cell,
+    when it names more columns than the lower row alone."""
+    if above is None or len(above) != len(cells):
+        return None
+    joined = [
+        f"{top[:-1]}{low}" if top.endswith("-") else f"{top} {low}".strip()
+        for top, low in zip(above, cells, strict=True)
+    ]
+    both, alone = header_of(joined), header_of(cells)
+    if both is None:
+        return None
+    known = len(set(both.fields) - {Field.OTHER})
+    if alone is not None and known <= len(set(alone.fields) - {Field.OTHER}):
+        return None
+    return both
 
 
 def _pasted_cells(line: str) -> list[str] | None:

@@ -268,12 +268,16 @@ _TYPED_COLUMNS = {
 _CREDIT_MARKER = re.compile(
     rf"(?:{MONEY_PATTERN.pattern})\s*(?P<marker>CR|DR)\b", re.VERBOSE | re.I
 )
+_NO_YEAR = re.compile(r"(?<![\w/.$-])(1[0-2]|0?[1-9])/(3[01]|[12]\d|0?[1-9])(?![\w/.])")
 _DATE_RANGE_JOIN = re.compile(r"^\s*(-|–|to|thru|through)\s*$", re.I)
 
 
 def ledger_row(text: str, where: str, reading: LineReading | None = None) -> LedgerRow:
     """A typed line as a ledger row: labelled amounts under their columns, the rest loose."""
-    reading = reading or read_line(text)
+    # '3/28' (a month and day without a year) is a date we cannot place, never two amounts.
+    blanked = _NO_YEAR.sub(lambda match: " " * len(match.group()), text)
+    if blanked != text or reading is None:
+        reading = read_line(blanked)
     marker = _CREDIT_MARKER.search(text)
     # On a ledger row a code owns only the amount printed right after it ('CO-45 -50.00');
     # amounts read_line gave a code from further along are the row's own (or its balance).

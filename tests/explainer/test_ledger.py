@@ -248,6 +248,18 @@ CASES = [
         alone=False,
     ),
     Case(
+        "dates without a year: a code ties each posting, never a '3/4' read as money",
+        MSN,
+        "3/4 99214 Office visit 150.00\n"
+        "3/28 99214 Medicare payment -78.40\n"
+        "3/28 99214 CO-45 adj -50.00\n"
+        "3/28 99214 CO-253 moved to pt resp 1.60\n"
+        "Balance due 21.60\n",
+        [("99214", "", D("150.00"), D("78.40"), D("21.60"))],
+        [("CO", "45", D("50.00")), ("CO", "253", D("1.60"))],
+        [("contractual-billed-to-patient", D("1.60"))],
+    ),
+    Case(
         "an aging box under the balance adds nothing",
         MSN,
         "03/04/2025 99214 Office visit 150.00\n"

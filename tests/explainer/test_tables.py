@@ -392,3 +392,31 @@ def test_an_msn_claim_table_copied_from_the_medicare_site() -> None:
     ]
     assert document.claims[0].claim_number == "12-25069-123-450"
     assert serious(explanation) == [("contractual-billed-to-patient", D("1.60"))]
+
+
+def test_a_header_wrapped_over_two_rows() -> None:
+    table = (
+        "Service\tService\tAmount\tInsurance\tAdjust-\tPatient\n"
+        "Date\tDescription\tCharged\tPaid\tments\tBalance\n"
+        "03/04/2025\t99214 Office visit\t150.00\t78.40\t50.00\t21.60\n"
+    )
+    explanation = explain_typed(MSN, "Springfield Family Clinic\n" + table)
+    assert bill_truth(explanation)[0] == [("99214", D("150.00"), D("78.40"), D("21.60"))]
+    assert explanation.documents[-1].warnings == ()
+    assert serious(explanation) == [("contractual-billed-to-patient", D("1.60"))]
+
+
+def test_split_insurance_and_patient_balances_are_not_guessed() -> None:
+    """Still not read: amounts shown only as changes of two balances. Nothing is guessed."""
+    table = (
+        "Date\tDescription\tCharges\tIns Bal\tPt Bal\n"
+        "03/04/2025\t99214 Office visit\t150.00\t150.00\t0.00\n"
+        "03/28/2025\tMedicare payment\t\t71.60\t0.00\n"
+        "03/28/2025\tCO-45 adjustment\t\t21.60\t0.00\n"
+        "03/28/2025\tCO-253 transfer to patient\t\t20.00\t1.60\n"
+    )
+    explanation = explain_typed(MSN, "Springfield Family Clinic\n" + table)
+    bill = explanation.documents[-1]
+    assert [line.patient_owes for line in bill.lines] == [None]
+    assert bill.warnings
+    assert serious(explanation) == []
