@@ -55,6 +55,7 @@ LABELS: dict[str, dict[Any, str]] = {
         "allowed": "approved",
         "paid": "paid",
         "owes_notice": "you may owe",
+        "owes_notice_qmb": "notice lists as yours",
         "owes_bill": "bill asks",
         "claim": "Claim",
         "provider": "Provider",
@@ -96,6 +97,7 @@ LABELS: dict[str, dict[Any, str]] = {
         "allowed": "aprobado",
         "paid": "pagado",
         "owes_notice": "puede deber",
+        "owes_notice_qmb": "el aviso lo pone a su cargo",
         "owes_bill": "la factura pide",
         "claim": "Reclamación",
         "provider": "Proveedor",
@@ -135,9 +137,13 @@ def _adjustment(library: Library, adjustment: Adjustment, lang: str) -> str:
     return f"{adjustment.group.value}-{adjustment.reason} {display_money(adjustment.amount)}: {reason.title}"
 
 
-def _line(library: Library, document: Document, line: ServiceLine, lang: str) -> list[str]:
+def _line(
+    library: Library, document: Document, line: ServiceLine, lang: str, qmb: bool = False
+) -> list[str]:
     words = LABELS[lang]
-    owes = words["owes_notice"] if document.is_notice else words["owes_bill"]
+    # With QMB the bottom line is $0.00: the notice's figure is the paper's, not an amount owed.
+    notice_owes = words["owes_notice_qmb"] if qmb else words["owes_notice"]
+    owes = notice_owes if document.is_notice else words["owes_bill"]
     head = " ".join(
         part
         for part in (
@@ -164,7 +170,7 @@ def _line(library: Library, document: Document, line: ServiceLine, lang: str) ->
     return out
 
 
-def _document(library: Library, document: Document, lang: str) -> list[str]:
+def _document(library: Library, document: Document, lang: str, qmb: bool = False) -> list[str]:
     words = LABELS[lang]
     title = f"{document.source} — {document.kind.value}"
     out = [title]
@@ -185,7 +191,7 @@ def _document(library: Library, document: Document, lang: str) -> list[str]:
         for adjustment in claim.adjustments:
             out.append(_wrap(_adjustment(library, adjustment, lang), "    "))
         for line in claim.lines:
-            out.extend(_line(library, document, line, lang))
+            out.extend(_line(library, document, line, lang, qmb))
         if document.kind is DocumentKind.ERA835:
             out.extend(_claim_bottom_line(claim, words))
     return out
@@ -313,8 +319,9 @@ def render_text(explanation: Explanation, library: Library) -> str:
     if year:
         out += ["", *year]
     out += ["", words["documents"].upper()]
+    qmb = any("(qmb-billed)" in sentence for sentence in explanation.totals.why)
     for document in shown.documents:
-        out.extend(_document(library, document, lang))
+        out.extend(_document(library, document, lang, qmb))
         out.append("")
     if shown.claims_left:
         out += [_wrap(more_claims(library, lang, shown.claims_left, shown.lines_left), ""), ""]

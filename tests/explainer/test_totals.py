@@ -56,6 +56,8 @@ def test_qmb_answered_yes_owes_nothing_of_medicare_cost_sharing() -> None:
     assert "With QMB, you do not owe the $20.00 either." in words
     text = render_text(explanation, library())
     assert "You may owe at most: $0.00" in text
+    # No other line of the CLI text calls the notice's $20.00 owed (issue 15).
+    assert "you may owe $20.00" not in text.lower() and "owe at most $20.00" not in text
     assert explanation_to_dict(explanation)["totals"]["may_owe_at_most"] == "0.00"
 
 
