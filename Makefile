@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: install translations messages system-deps run test lint bench bench-workspace accuracy check-content clean
+.PHONY: install translations messages system-deps run test lint bench bench-workspace bench-hostile accuracy check-content clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)

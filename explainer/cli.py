@@ -190,8 +190,13 @@ package (web/gunicorn_conf.py); nothing uploaded is written to disk or logged.
 
 Behind a reverse proxy (the way to run it for other people):
   - Keep --host 127.0.0.1 and let the proxy (nginx, Caddy, Apache) terminate HTTPS and pass
-    requests to http://127.0.0.1:PORT with X-Forwarded-Proto set; gunicorn trusts those
-    headers from 127.0.0.1 only (FORWARDED_ALLOW_IPS widens that).
+    requests to http://127.0.0.1:PORT with X-Forwarded-Proto set; those headers are trusted
+    from 127.0.0.1 only (FORWARDED_ALLOW_IPS widens that), and the per-address budget then
+    charges the last X-Forwarded-For address.
+  - HOST:PORT is a small buffering front (web/front.py) that reads each whole request in
+    memory before a gunicorn worker (on a private unix socket) sees it, so slow clients
+    cannot hold the workers; per address, 30 POSTs, 100 MB and 30 CPU seconds a minute
+    (BILL_EXPLAINER_RATE_LIMIT, _BYTES_BUDGET, _CPU_BUDGET; web/ratelimit.py).
   - Set BILL_EXPLAINER_SECURE_COOKIES=1 once the site is HTTPS-only, so the session cookie
     (language choice, form token) is never sent over plain HTTP.
   - Set BILL_EXPLAINER_SECRET_KEY to a long random value to keep forms valid across restarts

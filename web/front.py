@@ -120,7 +120,9 @@ class Front:
             if _wants_continue(head):
                 await _send(writer, b"HTTP/1.1 100 Continue\r\n\r\n")
             body = await _read_body(reader, length)
-            answer = await self._ask_backend(_forwarded_head(head, address, self.token) + body)
+            client = _client_behind_proxy(head, address)
+            forwarded = _forwarded_head(head, client, self.token, peer=address)
+            answer = await self._ask_backend(forwarded + body)
             await _send(writer, answer)
         except Refusal as refusal:
             with contextlib.suppress(Exception):
@@ -232,12 +234,36 @@ async def _read_body(reader: asyncio.StreamReader, length: int, keep: bool = Tru
     return bytes(body)
 
 
-def _forwarded_head(head: bytes, address: str, token: str) -> bytes:
-    """The head for gunicorn: our client-address and token headers, one request per connection."""
+def _trusted_proxies() -> set[str]:
+    """Peers whose X-Forwarded-* headers count: gunicorn's FORWARDED_ALLOW_IPS, as before."""
+    return {ip.strip() for ip in os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1").split(",")}
+
+
+def _client_behind_proxy(head: bytes, peer: str) -> str:
+    """The client's address: the peer's, or the last X-Forwarded-For hop a trusted proxy set."""
+    proxies = _trusted_proxies()
+    if "*" not in proxies and peer not in proxies:
+        return peer
+    hops = [value for name, value in _headers(head) if name == b"x-forwarded-for"]
+    last = hops[-1].split(b",")[-1].strip().decode("latin-1") if hops else ""
+    return last or peer
+
+
+def _forwarded_head(head: bytes, address: str, token: str, peer: str | None = None) -> bytes:
+    """The head for gunicorn: our client-address and token headers, one request per
+    connection. X-Forwarded-* and Forwarded pass only from a trusted proxy: gunicorn trusts
+    them from its unix socket, so the front decides, as gunicorn did on a TCP port."""
+    proxies = _trusted_proxies()
+    trusted = "*" in proxies or (peer or address) in proxies
     lines = head[:-4].split(b"\r\n")
-    kept = [
-        line for line in lines[1:] if line.partition(b":")[0].strip().lower() not in _HOP_BY_HOP
-    ]
+    kept = []
+    for line in lines[1:]:
+        name = line.partition(b":")[0].strip().lower()
+        if name in _HOP_BY_HOP:
+            continue
+        if not trusted and (name.startswith(b"x-forwarded-") or name == b"forwarded"):
+            continue
+        kept.append(line)
     added = [
         f"{CLIENT_HEADER}: {address}".encode(),
         f"{TOKEN_HEADER}: {token}".encode(),

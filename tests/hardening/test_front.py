@@ -70,6 +70,20 @@ def test_the_forwarded_head_carries_the_address_and_drops_what_the_client_claime
     assert forwarded.endswith(b"Connection: close\r\n\r\n")
 
 
+def test_forwarded_headers_pass_only_from_a_trusted_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    head = (
+        b"GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-Proto: https\r\n"
+        b"X-Forwarded-For: 6.6.6.6, 198.51.100.4\r\n\r\n"
+    )
+    stranger = front._forwarded_head(head, "203.0.113.5", "t", peer="203.0.113.5")
+    assert b"X-Forwarded" not in stranger
+    assert front._client_behind_proxy(head, "203.0.113.5") == "203.0.113.5"
+    proxied = front._forwarded_head(head, "198.51.100.4", "t", peer="127.0.0.1")
+    assert b"X-Forwarded-Proto: https" in proxied
+    assert front._client_behind_proxy(head, "127.0.0.1") == "198.51.100.4"
+
+
 def test_only_the_front_can_name_the_client(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(front.TOKEN_ENV, "secret-token")
     claimed = {front.CLIENT_HEADER: "6.6.6.6"}
