@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from statistics import median
 
 from ..model import Adjustment, Group
 from ..read.layout import Cell, Row, Word
@@ -309,7 +310,7 @@ def field_for(label: str, holds_money: bool | None = None) -> Field | None:
     text = _normalize(label)
     if not text:
         return Field.AMOUNT if "amount" in label.lower() else None
-    if label.rstrip().endswith("?") and "approv" in label.lower():
+    if label.rstrip().endswith("?") and re.search(r"approv|covered|allowed|paid", label, re.I):
         return Field.APPROVED  # "Approved?" asks yes or no: it is not the approved amount
     exact = _exact_field(text)
     if exact is not None:
@@ -437,12 +438,16 @@ def _data_rows(rows: Sequence[Row], start: int) -> list[Row]:
             row.page != previous.page or row.top - previous.bottom > TABLE_GAP * row.height
         ):
             break
-        amounts = len(_AMOUNT_WORD.findall(row.text))
+        amounts = len(_MONEY_TOKEN.findall(row.text))
         words = len(row.words)
-        if amounts >= 2 and words < 4 * amounts + 8:  # a table row, not a sentence
+        total = bool(_TOTAL.match(row.text)) or bool(_GRAND_TOTAL.match(row.text))
+        if amounts >= 2 and words < 4 * amounts + 8 and not total:  # a line, not a sentence
             found.append(row)
         previous = row
     return found
+
+
+_MONEY_TOKEN = re.compile(r"(?<![\w.])\$?\s?\d[\d,]*\.\d\d\b")
 
 
 def _segments(row: Row) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
@@ -474,48 +479,83 @@ def _data_columns(data: Sequence[Row]) -> list[tuple[float, float]]:
         amounts.extend(row_amounts)
         texts.extend(row_texts)
     money = _merge(sorted(amounts))
-    free = [span for span in texts if not any(_overlap(*span, x0, x1) > 0 for x0, x1 in money)]
-    return sorted(money + _merge(sorted(free)))
+    # Text is left-aligned: segments starting at about the same place are one column, cut
+    # short where the next column starts (a long description may run under its neighbour).
+    groups: list[list[tuple[float, float]]] = []
+    height = median(row.height for row in data)
+    for span in sorted(texts):
+        if groups and span[0] - groups[-1][0][0] <= height:
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    starts = sorted([x0 for x0, _ in money] + [group[0][0] for group in groups])
+    text_columns = []
+    for group in groups:
+        x0 = group[0][0]
+        x1 = max(end for _, end in group)
+        following = [start for start in starts if start > x0 + 1]
+        if following:
+            x1 = min(x1, following[0] - 1)
+        if not any(_overlap(x0, x1, m0, m1) > 0 for m0, m1 in money):
+            text_columns.append((x0, x1))
+    return sorted(money + text_columns)
 
 
 def _word_columns(
     words: Sequence[Word], columns: Sequence[tuple[float, float]]
 ) -> list[int | None]:
-    """The column each header word stands over. A word over no column joins the neighbour
-    word it is printed closer to ("Paid by You May Be": "You" goes with "May Be"), or the
-    nearest column; None when it stands far from every column (a header of an empty column)."""
-    over: list[int | None] = []
+    """The column each header word stands over.
+
+    A run of words over no column ("Paid by" between two columns) joins the neighbouring
+    word it is printed closer to ("Paid by You May Be": "You" goes with "May Be"), else the
+    nearest column; None when it stands past every column (the header of an empty column).
+    """
+    placed: list[int | None] = []
     for word in words:
         overlaps = [_overlap(word.x0, word.x1, x0, x1) for x0, x1 in columns]
         best = max(range(len(columns)), key=lambda k: overlaps[k])
-        over.append(best if overlaps[best] > 0 else None)
-    placed = list(over)
-    for k, word in enumerate(words):
-        if over[k] is not None:
+        placed.append(best if overlaps[best] > 0 else None)
+    k = 0
+    while k < len(words):
+        if placed[k] is not None:
+            k += 1
             continue
-        left = (word.x0 - words[k - 1].x1, over[k - 1]) if k and over[k - 1] is not None else None
-        right = (
-            (words[k + 1].x0 - word.x1, over[k + 1])
-            if k + 1 < len(words) and over[k + 1] is not None
-            else None
-        )
-        between = any(x1 <= word.x0 for _, x1 in columns) and any(
-            x0 >= word.x1 for x0, _ in columns
-        )
-        if not between:
-            continue  # past the outermost amounts: the header of a column left empty here
-        sides = [side for side in (left, right) if side is not None and side[0] < word.height]
-        if sides:
-            placed[k] = min(sides, key=lambda side: side[0])[1]
-            continue
-
-        def distance(index: int, word: Word = word) -> float:
-            x0, x1 = columns[index]
-            return max(x0 - word.x1, word.x0 - x1, 0.0)
-
-        nearest = min(range(len(columns)), key=distance)
-        placed[k] = nearest if distance(nearest) <= 2 * word.height else None
+        end = k
+        while end + 1 < len(words) and placed[end + 1] is None:
+            end += 1
+        run = words[k : end + 1]
+        placed[k : end + 1] = [_run_column(words, placed, k, end, columns)] * len(run)
+        k = end + 1
     return placed
+
+
+def _run_column(
+    words: Sequence[Word],
+    placed: Sequence[int | None],
+    first: int,
+    last: int,
+    columns: Sequence[tuple[float, float]],
+) -> int | None:
+    """Where a run of header words that stands over no column belongs (see _word_columns)."""
+    x0, x1 = words[first].x0, words[last].x1
+    height = words[first].height
+    if not (any(c1 <= x0 for _, c1 in columns) and any(c0 >= x1 for c0, _ in columns)):
+        return None  # past the outermost amounts: the header of a column left empty here
+    sides: list[tuple[float, int]] = []
+    if first > 0 and placed[first - 1] is not None:
+        sides.append((x0 - words[first - 1].x1, placed[first - 1]))  # type: ignore[arg-type]
+    if last + 1 < len(words) and placed[last + 1] is not None:
+        sides.append((words[last + 1].x0 - x1, placed[last + 1]))  # type: ignore[arg-type]
+    close = [side for side in sides if side[0] < height]
+    if close:
+        return min(close)[1]
+
+    def distance(index: int) -> float:
+        c0, c1 = columns[index]
+        return max(c0 - x1, x0 - c1, 0.0)
+
+    nearest = min(range(len(columns)), key=distance)
+    return nearest if distance(nearest) <= 2 * height else None
 
 
 def _header_from_words(band: Sequence[Row], rows: Sequence[Row], start: int) -> Header | None:
