@@ -377,7 +377,7 @@ class _TypedReader:
     def _ledger_row(self, number: int, text: str, reading: LineReading) -> None:
         """A bill's line is a ledger row (charge, payment, adjustment, transfer, balance…):
         ledger.py decides which, as for every other statement input."""
-        row = ledger_row(text, f"line {number}", reading)
+        row = ledger_row(text, f"line {number}", reading, self.notice_date)
         above = self.ledger_rows[-1] if self.ledger_rows else None
         if row.has_money and above and not above.has_money and not re.search("[A-Za-z]", text):
             # A posting wrapped over two lines: its words, then its amount on the next line.

@@ -272,12 +272,18 @@ _NO_YEAR = re.compile(r"(?<![\w/.$-])(1[0-2]|0?[1-9])/(3[01]|[12]\d|0?[1-9])(?![
 _DATE_RANGE_JOIN = re.compile(r"^\s*(-|–|to|thru|through)\s*$", re.I)
 
 
-def ledger_row(text: str, where: str, reading: LineReading | None = None) -> LedgerRow:
-    """A typed line as a ledger row: labelled amounts under their columns, the rest loose."""
-    # '3/28' (a month and day without a year) is a date we cannot place, never two amounts.
+def ledger_row(
+    text: str, where: str, reading: LineReading | None = None, today: date | None = None
+) -> LedgerRow:
+    """A typed line as a ledger row: labelled amounts under their columns, the rest loose.
+
+    `today` is the statement's date: a '3/28' without a year is the last March 28 on or
+    before it; without it such a date is left unread (never two amounts)."""
     blanked = _NO_YEAR.sub(lambda match: " " * len(match.group()), text)
     if blanked != text or reading is None:
         reading = read_line(blanked)
+    if blanked != text and today is not None:
+        reading.dates = [*reading.dates, *_with_year(text, today)]
     marker = _CREDIT_MARKER.search(text)
     # On a ledger row a code owns only the amount printed right after it ('CO-45 -50.00');
     # amounts read_line gave a code from further along are the row's own (or its balance).
@@ -320,6 +326,22 @@ def _without_ids(text: str, amounts: list[Decimal]) -> tuple[Decimal, ...]:
     cents = any("." in m.group("num") for m in MONEY_PATTERN.finditer(text))
     dropped = labelled | (whole if cents else set())
     return tuple(amount for amount in amounts if abs(amount) not in dropped)
+
+
+def _with_year(text: str, today: date) -> list[date]:
+    """Month/day dates placed in the year that puts them on or before the statement date."""
+    found = []
+    for match in _NO_YEAR.finditer(text):
+        month, day = int(match.group(1)), int(match.group(2))
+        for year in (today.year, today.year - 1):
+            try:
+                candidate = date(year, month, day)
+            except ValueError:
+                break
+            if candidate <= today:
+                found.append(candidate)
+                break
+    return found
 
 
 def _service_dates(text: str, dates: list[date]) -> tuple[date | None, date | None]:

@@ -459,3 +459,12 @@ def test_broken_ledger_words_are_reported_at_once(tmp_path: Path) -> None:
     assert any("lacks adjustment" in p for p in problems)
     assert any("unknown surprise" in p for p in problems)
     assert any("payment must be a list" in p for p in problems)
+
+
+def test_dates_without_a_year_take_the_statements_year() -> None:
+    text = (
+        "Springfield Family Clinic\nStatement date: 01/15/2026\n"
+        "12/30 99214 Office visit 150.00\n1/10 99214 Medicare payment -78.40\n"
+    )
+    document = extract_typed(text, "bill.txt", Role.BILL)
+    assert [line.date_of_service for line in document.lines] == [date(2025, 12, 30)]
