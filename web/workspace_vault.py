@@ -115,17 +115,22 @@ class VaultClient:
 
     def _call(self, operation: str, *args: Any) -> Any:
         with self._lock:
-            if self._connection is None or self._pid != os.getpid():
-                # A connection inherited through fork is the parent's: never share it.
-                self._connection = Client(self._address, family="AF_UNIX", authkey=self._authkey)
-                self._pid = os.getpid()
-            try:
-                self._connection.send((operation, args))
-                reply = self._connection.recv()
-            except (EOFError, OSError):
-                self._connection = None
-                raise
-        return reply
+            for attempt in (1, 2):
+                if self._connection is None or self._pid != os.getpid():
+                    # A connection inherited through fork is the parent's: never share it.
+                    self._connection = Client(
+                        self._address, family="AF_UNIX", authkey=self._authkey
+                    )
+                    self._pid = os.getpid()
+                try:
+                    self._connection.send((operation, args))
+                    return self._connection.recv()
+                except (EOFError, OSError):
+                    # A connection broken mid-call (a recycled worker's, say): one fresh try.
+                    self._connection = None
+                    if attempt == 2:
+                        raise
+        raise AssertionError("unreachable")
 
     def put(self, key: str, blob: bytes, expires_at: float, now: float) -> None:
         self._call("put", key, blob, expires_at, now)
@@ -195,8 +200,11 @@ def start_vault_process() -> tuple[VaultClient, subprocess.Popen[bytes]]:
     assert process.stdin is not None and process.stdout is not None
     process.stdin.write(f"{address[1:]}\n{authkey.hex()}\n{os.getpid()}\n".encode())
     process.stdin.close()
-    if process.stdout.readline().strip() != b"ready":
+    ready = process.stdout.readline().strip() == b"ready"
+    process.stdout.close()  # it says nothing more
+    if not ready:
         process.kill()
+        process.wait()
         raise RuntimeError("the workspace vault did not start")
     return VaultClient(address, authkey), process
 

@@ -8,7 +8,7 @@ import pytest
 
 from web.workspace_model import Query, from_cents, initials, page_of, to_cents
 from web.workspace_seal import Ticket, seal, unseal
-from web.workspace_vault import Vault
+from web.workspace_vault import Vault, VaultClient, start_vault_process
 
 # --- the vault ----------------------------------------------------------------------------
 
@@ -109,3 +109,21 @@ def test_pages_clamp_to_what_there_is() -> None:
     assert (page.number, page.count, page.first, page.last, page.total) == (3, 3, 101, 120, 120)
     empty = page_of([], 1)
     assert (empty.number, empty.count, empty.first, empty.last) == (1, 1, 0, 0)
+
+
+def test_the_vault_process_is_shared_and_survives_a_broken_connection() -> None:
+    client, process = start_vault_process()
+    try:
+        client.put("a", b"sealed", expires_at=100.0, now=0.0)
+        other = VaultClient(client._address, client._authkey)  # another worker's connection
+        assert other.get("a", now=1.0) == b"sealed"
+        assert client._connection is not None
+        client._connection.close()  # e.g. the socket broke between two requests
+        assert client.get("a", now=1.0) == b"sealed"
+        other.drop("a")
+        assert client.blobs() == []
+        with pytest.raises(Exception):  # noqa: B017 - any refusal will do: no key, no vault
+            VaultClient(client._address, b"wrong key" * 4).blobs()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
