@@ -4,7 +4,7 @@ sheets to print, the CSV files, and "Forget it now".
 An upload of 835 files is explained once, sealed (web/workspace_seal.py) and held in the
 vault (web/workspace_vault.py) for at most 30 minutes; the browser gets the id and key in
 one HttpOnly, SameSite=Strict cookie and is sent to GET /workspace. Every later page opens
-the sealed workspace with that cookie. See docs/decisions/0006-workspace-held-30-minutes.md.
+the sealed workspace with that cookie. See docs/decisions/0007-workspace-held-30-minutes.md.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import math
 import os
+import subprocess
 import time
 from collections.abc import Callable
 
@@ -88,9 +89,13 @@ def init_app(app: Flask) -> None:
         owner = os.getpid()
 
         def _stop() -> None:
+            # Only the process that started it (gunicorn's master), never a forked worker.
             if os.getpid() == owner and process.poll() is None:
                 process.terminate()
-                process.wait(timeout=5)
+                try:
+                    process.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    process.kill()
 
         atexit.register(_stop)
         app.extensions[VAULT_KEY + "_process"] = process
