@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from ..model import Adjustment, Claim, Group, ServiceLine, StatementTotals, UncheckedRow
+from ..model import Adjustment, Claim, Group, StatementTotals, UncheckedRow
 from ..values import display_money
 from .ledger_row import (
     ADJUSTMENT_COLUMNS,
@@ -29,10 +28,24 @@ from .ledger_row import (
     LedgerRow,
     RowKind,
     Vocabulary,
+    bare_adjustments,
     classify,
+    credit_amounts,
+    main_amount,
+    place,
     row_from_cells,
+    service_days,
     total_of,
     vocabulary,
+)
+from .ledger_state import (
+    Ledger,
+    Service,
+    Visit,
+    charge_unknown,
+    statement_totals,
+    visit_claim,
+    voids,
 )
 from .table import Field
 
@@ -63,73 +76,26 @@ class LedgerReading:
 # ---------------------------------------------------------------- the ledger, row by row
 
 
-@dataclass(slots=True)
-class _Service:
-    row: LedgerRow
-    charge: Decimal | None
-    remaining: Decimal
-    owes: Decimal | None = None
-    paid: Decimal = ZERO
-    adjustments: list[Adjustment] = field(default_factory=list)
-    settled: bool = False
-    voided: bool = False
-    """Taken back whole by a void or charge-correction row: the pair is no service."""
-    uncertain: bool = False
-    """An amount on its own row, or on a row tied to it, could not be placed for sure."""
-
-
-@dataclass(slots=True)
-class _Visit:
-    day: date | None
-    services: list[_Service] = field(default_factory=list)
-    remaining: Decimal = ZERO
-    unattached: bool = False
-    unsettled: int = 0
-    """How many of its services no payment or adjustment row has been tied to yet."""
-
-
-@dataclass(slots=True)
-class _Ledger:
-    ledger_shape: bool
-    visits: list[_Visit] = field(default_factory=list)
-    charges: Decimal = ZERO
-    payments: Decimal = ZERO
-    adjustments: Decimal = ZERO
-    debits: Decimal = ZERO
-    previous: Decimal = ZERO
-    running: Decimal = ZERO
-    running_printed: bool = False
-    balance: tuple[Decimal, str] | None = None
-    printed: dict[str, Decimal] = field(default_factory=dict)
-    all_charges_known: bool = True
-    warnings: list[str] = field(default_factory=list)
-    unchecked: list[UncheckedRow] = field(default_factory=list)
-    by_code: dict[str, list[tuple[_Service, _Visit]]] = field(default_factory=dict)
-    """Services by procedure code, and the last visit of each date: a long ledger is read in
-    one pass, never by searching every earlier row."""
-    by_day: dict[date, _Visit] = field(default_factory=dict)
-
-
 def read_ledger(rows: Sequence[LedgerRow]) -> LedgerReading:
     """Services with their payments and adjustments, and the statement's totals."""
     vocab = vocabulary()
     kinds = _kinds(rows, vocab)
-    ledger = _Ledger(ledger_shape=any(kind in LEDGER_KINDS for kind in kinds))
+    ledger = Ledger(ledger_shape=any(kind in LEDGER_KINDS for kind in kinds))
     for row, kind in zip(rows, kinds, strict=True):
         _take(ledger, row, kind, vocab)
     for visit in ledger.visits:
         for service in visit.services:
-            if _charge_unknown(service):
+            if charge_unknown(service):
                 ledger.warnings.append(
-                    f"{_place(service.row)}: we could not read every amount of this service, so "
+                    f"{place(service.row)}: we could not read every amount of this service, so "
                     f"we cannot tell what the bill asks for it: “{service.row.text}”."
                 )
     claims = tuple(
-        _claim(visit) for visit in ledger.visits if any(not s.voided for s in visit.services)
+        visit_claim(visit) for visit in ledger.visits if any(not s.voided for s in visit.services)
     )
     return LedgerReading(
         claims=claims,
-        totals=_totals(ledger),
+        totals=statement_totals(ledger),
         warnings=tuple(ledger.warnings),
         unchecked=tuple(ledger.unchecked),
         kinds=tuple(kinds),
@@ -150,7 +116,7 @@ def _kinds(rows: Sequence[LedgerRow], vocab: Vocabulary) -> list[RowKind]:
     return kinds
 
 
-def _take(ledger: _Ledger, row: LedgerRow, kind: RowKind, vocab: Vocabulary) -> None:
+def _take(ledger: Ledger, row: LedgerRow, kind: RowKind, vocab: Vocabulary) -> None:
     if kind is RowKind.TRANSFER and _opens_service(ledger, row):
         kind = RowKind.CHARGE  # '99214 Office visit patient responsibility $21.60': a bill line
     if kind is RowKind.CHARGE:
@@ -160,11 +126,11 @@ def _take(ledger: _Ledger, row: LedgerRow, kind: RowKind, vocab: Vocabulary) -> 
     elif kind is RowKind.TRANSFER:
         _transfer(ledger, row)
     elif kind is RowKind.DEBIT:
-        amount = abs(_main_amount(row) or ZERO)
+        amount = abs(main_amount(row) or ZERO)
         ledger.debits += amount
         _follow_balance(ledger, row, amount)
     elif kind is RowKind.PREVIOUS:
-        amount = _main_amount(row) or ZERO
+        amount = main_amount(row) or ZERO
         ledger.previous += amount
         ledger.running += amount
         ledger.running_printed = True
@@ -175,28 +141,13 @@ def _take(ledger: _Ledger, row: LedgerRow, kind: RowKind, vocab: Vocabulary) -> 
     elif kind is RowKind.UNKNOWN:
         ledger.unchecked.append(UncheckedRow(row.where, row.text))
         ledger.warnings.append(
-            f"{_place(row)}: we could not tell whether this is a charge, a payment or an "
+            f"{place(row)}: we could not tell whether this is a charge, a payment or an "
             f"adjustment: “{row.text}”."
         )
 
 
-def _place(row: LedgerRow) -> str:
-    return row.where[:1].upper() + row.where[1:] if row.where else "A row"
-
-
-def _main_amount(row: LedgerRow) -> Decimal | None:
-    """The row's own amount; a balance column only when the row has nothing else (a running
-    balance beside a refund is not the refund)."""
-    for name in (Field.AMOUNT, Field.OWES, *PAYMENT_COLUMNS, *ADJUSTMENT_COLUMNS, Field.BILLED):
-        if name in row.columns:
-            return row.columns[name]
-    if row.amounts:
-        return row.amounts[0]
-    return row.columns.get(Field.BALANCE)
-
-
 def _follow_balance(
-    ledger: _Ledger,
+    ledger: Ledger,
     row: LedgerRow,
     effect: Decimal,
     balance_column: bool = True,
@@ -213,7 +164,7 @@ def _follow_balance(
     if abs(expected - printed) > CENT:
         if ledger.running_printed:
             ledger.warnings.append(
-                f"{_place(row)}: the running balance {display_money(printed)} is not "
+                f"{place(row)}: the running balance {display_money(printed)} is not "
                 f"{display_money(ledger.running)} changed by {display_money(effect)}: “{row.text}”."
             )
         else:
@@ -224,7 +175,7 @@ def _follow_balance(
 
 
 def _running_printed(
-    ledger: _Ledger, row: LedgerRow, effect: Decimal, balance_column: bool, spare_loose: bool
+    ledger: Ledger, row: LedgerRow, effect: Decimal, balance_column: bool, spare_loose: bool
 ) -> Decimal | None:
     """A running balance on this row: its balance column (or, on a row that is not a charge,
     its 'balance' label), or a last loose amount that is the balance before the row changed
@@ -240,7 +191,7 @@ def _running_printed(
     return None
 
 
-def _charge(ledger: _Ledger, row: LedgerRow) -> None:
+def _charge(ledger: Ledger, row: LedgerRow) -> None:
     """A service charged, with any paid / adjusted / owed amounts printed on its own row."""
     columns = row.columns
     charge = columns.get(Field.BILLED)
@@ -261,11 +212,11 @@ def _charge(ledger: _Ledger, row: LedgerRow) -> None:
         uncertain = len(loose) > 2 and owes is None
         if len(loose) > 2:
             ledger.warnings.append(
-                f"{_place(row)}: we could not tell what every amount means: “{row.text}”."
+                f"{place(row)}: we could not tell what every amount means: “{row.text}”."
             )
     paid = sum((abs(columns.get(name) or ZERO) for name in PAYMENT_COLUMNS), ZERO)
     adjusted = sum((abs(columns.get(name) or ZERO) for name in ADJUSTMENT_COLUMNS), ZERO)
-    adjustments = list(row.coded) + _bare(row, adjusted)
+    adjustments = list(row.coded) + bare_adjustments(row, adjusted)
     adjustments += [
         Adjustment(Group.PR, reason, abs(columns[name]))
         for name, reason in SHARE_COLUMNS
@@ -278,14 +229,14 @@ def _charge(ledger: _Ledger, row: LedgerRow) -> None:
         owes = line_balance
         if abs(charge - paid - adjusted - line_balance) > CENT:
             ledger.warnings.append(
-                f"{_place(row)}: this row's amounts do not add up ({display_money(charge)} − "
+                f"{place(row)}: this row's amounts do not add up ({display_money(charge)} − "
                 f"{display_money(paid)} − {display_money(adjusted)} ≠ "
                 f"{display_money(line_balance)}): “{row.text}”."
             )
     if charge is None:
         ledger.all_charges_known = False
     remaining = (charge - paid - adjusted) if charge is not None else (owes or ZERO)
-    service = _Service(row, charge, remaining, owes, paid, adjustments, bool(paid or adjusted))
+    service = Service(row, charge, remaining, owes, paid, adjustments, bool(paid or adjusted))
     service.uncertain = uncertain
     ledger.charges += charge or ZERO
     ledger.payments += paid
@@ -299,7 +250,7 @@ def _charge(ledger: _Ledger, row: LedgerRow) -> None:
     )
     visit = ledger.visits[-1] if ledger.visits else None
     if visit is None or visit.day != row.service_date:
-        visit = _Visit(row.service_date)
+        visit = Visit(row.service_date)
         ledger.visits.append(visit)
         if row.service_date is not None:
             ledger.by_day[row.service_date] = visit
@@ -310,20 +261,12 @@ def _charge(ledger: _Ledger, row: LedgerRow) -> None:
         ledger.by_code.setdefault(row.code, []).append((service, visit))
 
 
-def _bare(row: LedgerRow, amount: Decimal) -> list[Adjustment]:
-    """A code printed without an amount takes the row's amount when it is the only one."""
-    if len(row.bare_codes) == 1 and amount:
-        group, reason = row.bare_codes[0]
-        return [Adjustment(group, reason, abs(amount))]
-    return []
-
-
-def _credit(ledger: _Ledger, row: LedgerRow, kind: RowKind) -> None:
+def _credit(ledger: Ledger, row: LedgerRow, kind: RowKind) -> None:
     """A payment or adjustment (with any coded adjustments printed on it), tied to its service."""
-    payment, adjusted, took_loose = _credit_amounts(row, kind)
+    payment, adjusted, took_loose = credit_amounts(row, kind)
     adjustments = list(row.coded)
     coded_off = [a for a in row.coded if a.group is not Group.PR]
-    adjustments += _bare(row, adjusted if not coded_off else ZERO)
+    adjustments += bare_adjustments(row, adjusted if not coded_off else ZERO)
     effect = -(payment + adjusted)
     ledger.payments += payment
     ledger.adjustments += adjusted
@@ -331,7 +274,7 @@ def _credit(ledger: _Ledger, row: LedgerRow, kind: RowKind) -> None:
     ambiguous = took_loose and len(row.amounts) >= 2 and not printed
     if ambiguous:
         ledger.warnings.append(
-            f"{_place(row)}: we could not tell which amount this {kind.value} is: “{row.text}”."
+            f"{place(row)}: we could not tell which amount this {kind.value} is: “{row.text}”."
         )
     patient_paid = kind is RowKind.PAYMENT and vocabulary().says("patient_payment", row.text)
     if patient_paid and not _names_service(ledger, row):
@@ -340,7 +283,7 @@ def _credit(ledger: _Ledger, row: LedgerRow, kind: RowKind) -> None:
     if visit is None:
         ledger.unchecked.append(UncheckedRow(row.where, row.text))
         ledger.warnings.append(
-            f"{_place(row)}: this {kind.value} comes before any charge, so we could not tie it "
+            f"{place(row)}: this {kind.value} comes before any charge, so we could not tie it "
             f"to a service: “{row.text}”."
         )
         return
@@ -348,11 +291,11 @@ def _credit(ledger: _Ledger, row: LedgerRow, kind: RowKind) -> None:
     if target is None:
         visit.unattached = True
         ledger.warnings.append(
-            f"{_place(row)}: we could not tell which service the {kind.value} of "
+            f"{place(row)}: we could not tell which service the {kind.value} of "
             f"{display_money(payment + adjusted)} belongs to, so we counted it for the whole visit."
         )
         return
-    target.voided = _voids(row, target, payment, adjusted)
+    target.voided = voids(row, target, payment, adjusted)
     target.uncertain = target.uncertain or ambiguous
     target.remaining += effect
     _settle(visit, target)
@@ -361,43 +304,20 @@ def _credit(ledger: _Ledger, row: LedgerRow, kind: RowKind) -> None:
         target.paid += payment
 
 
-def _credit_amounts(row: LedgerRow, kind: RowKind) -> tuple[Decimal, Decimal, bool]:
-    """(payment, adjustment, whether the amount was the row's first loose amount).
-
-    A row printing both a payment and an adjustment column keeps them apart; a row with one
-    amount (in whichever column: 'Credit', 'Amount', or loose) is what its kind says, and codes
-    printed with their own amounts on a payment row are its adjustments."""
-    columns = row.columns
-    paid_columns = sum((abs(columns.get(name) or ZERO) for name in PAYMENT_COLUMNS), ZERO)
-    adjusted_columns = sum((abs(columns.get(name) or ZERO) for name in ADJUSTMENT_COLUMNS), ZERO)
-    coded = sum((a.amount for a in row.coded if a.group is not Group.PR), ZERO)
-    if paid_columns and adjusted_columns:
-        return paid_columns, adjusted_columns, False
-    single = paid_columns or adjusted_columns or abs(columns.get(Field.AMOUNT) or ZERO)
-    took_loose = not single and bool(row.amounts)
-    if took_loose:
-        single = abs(row.amounts[0])
-    if kind is RowKind.PAYMENT:
-        return single, coded, took_loose
-    if not single and coded:
-        return ZERO, coded, False
-    return ZERO, single, took_loose
-
-
-def _names_service(ledger: _Ledger, row: LedgerRow) -> bool:
+def _names_service(ledger: Ledger, row: LedgerRow) -> bool:
     """Does the row name a charged service, by code or by date of service?"""
     return bool(row.code and row.code in ledger.by_code) or any(
         day in ledger.by_day for day in row.dates
     )
 
 
-def _transfer(ledger: _Ledger, row: LedgerRow) -> None:
+def _transfer(ledger: Ledger, row: LedgerRow) -> None:
     """Moved to patient responsibility: no balance change; the codes it names are kept, as
     they are what the checks hold against the notice (a CO amount moved to the patient)."""
     _follow_balance(ledger, row, ZERO)
     target, _ = _target(ledger, row)
-    amount = abs(_main_amount(row) or ZERO)
-    adjustments = list(row.coded) + _bare(row, amount)
+    amount = abs(main_amount(row) or ZERO)
+    adjustments = list(row.coded) + bare_adjustments(row, amount)
     adjustments += [
         Adjustment(Group.PR, reason, abs(row.columns[name]))
         for name, reason in SHARE_COLUMNS
@@ -407,17 +327,17 @@ def _transfer(ledger: _Ledger, row: LedgerRow) -> None:
         target.adjustments.extend(adjustments)
     elif adjustments:
         ledger.warnings.append(
-            f"{_place(row)}: we could not tell which service this transfer belongs to: “{row.text}”."
+            f"{place(row)}: we could not tell which service this transfer belongs to: “{row.text}”."
         )
 
 
-def _target(ledger: _Ledger, row: LedgerRow) -> tuple[_Service | None, _Visit | None]:
+def _target(ledger: Ledger, row: LedgerRow) -> tuple[Service | None, Visit | None]:
     """The service a row settles: the one it names by code (on its date, if it has one), else
     the last charged one of its visit when that is unambiguous (the only service of the visit,
     or rows interleaved per service)."""
     if not ledger.visits:
         return None, None
-    days = _days(row)
+    days = service_days(row)
     named = ledger.by_code.get(row.code, []) if row.code else []
     if named:
         on_day = [pair for pair in named[-50:] if pair[1].day in days]
@@ -429,7 +349,7 @@ def _target(ledger: _Ledger, row: LedgerRow) -> tuple[_Service | None, _Visit | 
     return None, visit
 
 
-def _opens_service(ledger: _Ledger, row: LedgerRow) -> bool:
+def _opens_service(ledger: Ledger, row: LedgerRow) -> bool:
     """A row naming a service no earlier row charged ('patient responsibility' on a one-line
     bill) is that service, not a transfer of an earlier charge."""
     if not (row.code or row.service_date) or row.coded or row.bare_codes:
@@ -437,18 +357,14 @@ def _opens_service(ledger: _Ledger, row: LedgerRow) -> bool:
     return not _names_service(ledger, row) and (bool(row.code) or not ledger.visits)
 
 
-def _days(row: LedgerRow) -> set[date]:
-    return set(row.dates) | ({row.service_date} if row.service_date else set())
-
-
-def _settle(visit: _Visit, service: _Service) -> None:
+def _settle(visit: Visit, service: Service) -> None:
     if not service.settled:
         service.settled = True
         visit.unsettled -= 1
 
 
-def _balance_row(ledger: _Ledger, row: LedgerRow) -> None:
-    amount = _main_amount(row)
+def _balance_row(ledger: Ledger, row: LedgerRow) -> None:
+    amount = main_amount(row)
     if row.amounts and not any(n in row.columns for n in (Field.OWES, Field.BALANCE)):
         amount = row.amounts[-1]
     if amount is None:
@@ -457,14 +373,14 @@ def _balance_row(ledger: _Ledger, row: LedgerRow) -> None:
         ledger.balance = (amount, row.where)
     elif abs(ledger.balance[0] - amount) > CENT:
         ledger.warnings.append(
-            f"{_place(row)}: this balance ({display_money(amount)}) is not the one printed "
+            f"{place(row)}: this balance ({display_money(amount)}) is not the one printed "
             f"before ({display_money(ledger.balance[0])})."
         )
 
 
-def _total_row(ledger: _Ledger, row: LedgerRow, vocab: Vocabulary) -> None:
+def _total_row(ledger: Ledger, row: LedgerRow, vocab: Vocabulary) -> None:
     """'Total charges $150.00', or a totals row under the table's columns."""
-    amount = _main_amount(row)
+    amount = main_amount(row)
     name = total_of(row, MARKER.sub(" ", row.text), vocab)
     if name and amount is not None:
         ledger.printed.setdefault(name, abs(amount))
@@ -481,84 +397,6 @@ def _total_row(ledger: _Ledger, row: LedgerRow, vocab: Vocabulary) -> None:
     owed = columns.get(Field.OWES, columns.get(Field.BALANCE))
     if owed is not None and ledger.balance is None:
         ledger.balance = (owed, row.where)
-
-
-# ---------------------------------------------------------------- results
-
-
-def _charge_unknown(service: _Service) -> bool:
-    """What is left of a service is not known: an amount on its row could not be read, or
-    credits were taken off a charge we could not read (never a silent $0 or a guess)."""
-    return service.owes is None and (
-        service.uncertain or service.row.unreadable or (service.charge is None and service.settled)
-    )
-
-
-def _voids(row: LedgerRow, target: _Service, payment: Decimal, adjusted: Decimal) -> bool:
-    """A void or charge-correction row taking back the whole of an untouched charge."""
-    return (
-        not target.settled
-        and not payment
-        and not row.coded
-        and target.charge is not None
-        and adjusted == abs(target.charge)
-        and vocabulary().says("void", row.text)
-    )
-
-
-def _claim(visit: _Visit) -> Claim:
-    services = [service for service in visit.services if not service.voided]
-    lines = tuple(_service_line(service, visit) for service in services)
-    charges = [s.charge for s in services if s.charge is not None]
-    return Claim(
-        lines=lines,
-        billed=sum(charges, ZERO) if charges else None,
-        paid=sum((s.paid for s in services), ZERO) or None,
-        patient_owes=visit.remaining,
-        where=services[0].row.where,
-    )
-
-
-def _service_line(service: _Service, visit: _Visit) -> ServiceLine:
-    row = service.row
-    owes = service.owes
-    if owes is None and not visit.unattached and not _charge_unknown(service):
-        owes = service.remaining
-    return ServiceLine(
-        date_of_service=row.service_date,
-        date_through=row.date_through,
-        procedure_code=row.code,
-        modifiers=row.modifiers,
-        description=row.description,
-        billed=service.charge,
-        allowed=row.columns.get(Field.ALLOWED),
-        paid=service.paid or None,
-        patient_owes=owes,
-        adjustments=tuple(service.adjustments),
-        where=row.where,
-        low_confidence=row.low_confidence,
-    )
-
-
-def _totals(ledger: _Ledger) -> StatementTotals | None:
-    """The statement's own totals; figures it does not print are summed from its rows when
-    every charge was read (a balance carried forward and debits count with the charges, so
-    that balance = charges − payments − adjustments holds for a statement that adds up)."""
-    summed = ledger.ledger_shape and ledger.all_charges_known
-    balance = ledger.balance[0] if ledger.balance else None
-    if balance is None and ledger.running_printed:
-        balance = ledger.running
-    if balance is None and not ledger.printed:
-        return None
-    printed = ledger.printed
-    return StatementTotals(
-        charges=printed.get("charges")
-        or (ledger.charges + ledger.previous + ledger.debits if summed else None),
-        payments=printed.get("payments") or (ledger.payments if summed else None),
-        adjustments=printed.get("adjustments") or (ledger.adjustments if summed else None),
-        balance=balance,
-        where=ledger.balance[1] if ledger.balance else "",
-    )
 
 
 def with_provider(claims: Sequence[Claim], provider: str | None) -> tuple[Claim, ...]:

@@ -296,3 +296,56 @@ def _signed(row: LedgerRow) -> Decimal:
         if name in row.columns:
             return row.columns[name]
     return row.amounts[0] if row.amounts else ZERO
+
+
+# ---------------------------------------------------------------- a row's amounts
+
+
+def place(row: LedgerRow) -> str:
+    return row.where[:1].upper() + row.where[1:] if row.where else "A row"
+
+
+def main_amount(row: LedgerRow) -> Decimal | None:
+    """The row's own amount; a balance column only when the row has nothing else (a running
+    balance beside a refund is not the refund)."""
+    for name in (Field.AMOUNT, Field.OWES, *PAYMENT_COLUMNS, *ADJUSTMENT_COLUMNS, Field.BILLED):
+        if name in row.columns:
+            return row.columns[name]
+    if row.amounts:
+        return row.amounts[0]
+    return row.columns.get(Field.BALANCE)
+
+
+def bare_adjustments(row: LedgerRow, amount: Decimal) -> list[Adjustment]:
+    """A code printed without an amount takes the row's amount when it is the only one."""
+    if len(row.bare_codes) == 1 and amount:
+        group, reason = row.bare_codes[0]
+        return [Adjustment(group, reason, abs(amount))]
+    return []
+
+
+def credit_amounts(row: LedgerRow, kind: RowKind) -> tuple[Decimal, Decimal, bool]:
+    """(payment, adjustment, whether the amount was the row's first loose amount).
+
+    A row printing both a payment and an adjustment column keeps them apart; a row with one
+    amount (in whichever column: 'Credit', 'Amount', or loose) is what its kind says, and codes
+    printed with their own amounts on a payment row are its adjustments."""
+    columns = row.columns
+    paid_columns = sum((abs(columns.get(name) or ZERO) for name in PAYMENT_COLUMNS), ZERO)
+    adjusted_columns = sum((abs(columns.get(name) or ZERO) for name in ADJUSTMENT_COLUMNS), ZERO)
+    coded = sum((a.amount for a in row.coded if a.group is not Group.PR), ZERO)
+    if paid_columns and adjusted_columns:
+        return paid_columns, adjusted_columns, False
+    single = paid_columns or adjusted_columns or abs(columns.get(Field.AMOUNT) or ZERO)
+    took_loose = not single and bool(row.amounts)
+    if took_loose:
+        single = abs(row.amounts[0])
+    if kind is RowKind.PAYMENT:
+        return single, coded, took_loose
+    if not single and coded:
+        return ZERO, coded, False
+    return ZERO, single, took_loose
+
+
+def service_days(row: LedgerRow) -> set[date]:
+    return set(row.dates) | ({row.service_date} if row.service_date else set())
