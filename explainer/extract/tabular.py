@@ -205,3 +205,34 @@ def notice_line(cells: Mapping[Field, str], where: str) -> ServiceLine | None:
         where=where,
         not_covered=money(Field.NOT_COVERED),
     )
+
+
+def label_row(cells: list[str]) -> bool:
+    """Words only, in three or more cells: perhaps the top line of a wrapped header."""
+    filled = [cell for cell in cells if cell]
+    return len(filled) >= 3 and not any(re.search(r"\d", cell) for cell in filled)
+
+
+def two_row_header(above: list[str] | None, cells: list[str]) -> TableHeader | None:
+    """A header wrapped over two rows ('Amount / Charged', 'Adjust- / ments'), cell by cell,
+    when it names more columns than the lower row alone."""
+    if above is None or len(above) != len(cells):
+        return None
+    joined = [
+        f"{top[:-1]}{low}" if top.endswith("-") else f"{top} {low}".strip()
+        for top, low in zip(above, cells, strict=True)
+    ]
+    both, alone = header_of(joined), header_of(cells)
+    if both is None:
+        return None
+    known = len(set(both.fields) - {Field.OTHER})
+    if alone is not None and known <= len(set(alone.fields) - {Field.OTHER}):
+        return None
+    return both
+
+
+def pasted_cells(line: str) -> list[str] | None:
+    """A line's cells when it may be a row of a pasted table (tabs, '|' or wide gaps)."""
+    if "\t" in line or "|" in line or "  " in line.strip():
+        return split_pasted(line)
+    return None

@@ -40,8 +40,16 @@ from ..values import (
 )
 from .ledger import LedgerRow, read_ledger, row_from_cells, with_provider
 from .ledger_row import RowKind, classify, vocabulary
-from .table import Field
-from .tabular import TableHeader, cells_under, header_of, is_total, notice_line, split_pasted
+from .tabular import (
+    TableHeader,
+    cells_under,
+    header_of,
+    is_total,
+    label_row,
+    notice_line,
+    pasted_cells,
+    two_row_header,
+)
 from .typed_line import (
     COST_SHARING_REASON,
     MAX_LINE_CHARS,
@@ -474,8 +482,8 @@ class _TypedReader:
 
     def table_row(self, number: int, cells: list[str], line: str | None) -> bool:
         """A pasted or exported table's header or data row; False when it is not one."""
-        header = _two_row_header(self.header_above, cells) or header_of(cells, line)
-        self.header_above = cells if header is None and _label_row(cells) else None
+        header = two_row_header(self.header_above, cells) or header_of(cells, line)
+        self.header_above = cells if header is None and label_row(cells) else None
         if header is not None:
             self.table = header
             return True
@@ -573,37 +581,6 @@ def extract_typed(text: str, source: str, role: Role = Role.AUTO) -> Document:
     return read_rows(text.splitlines(), source, role)
 
 
-def _label_row(cells: list[str]) -> bool:
-    """Words only, in three or more cells: perhaps the top line of a wrapped header."""
-    filled = [cell for cell in cells if cell]
-    return len(filled) >= 3 and not any(re.search(r"\d", cell) for cell in filled)
-
-
-def _two_row_header(above: list[str] | None, cells: list[str]) -> TableHeader | None:
-    """A header wrapped over two rows ('Amount / Charged', 'Adjust- / ments'), cell by cell,
-    when it names more columns than the lower row alone."""
-    if above is None or len(above) != len(cells):
-        return None
-    joined = [
-        f"{top[:-1]}{low}" if top.endswith("-") else f"{top} {low}".strip()
-        for top, low in zip(above, cells, strict=True)
-    ]
-    both, alone = header_of(joined), header_of(cells)
-    if both is None:
-        return None
-    known = len(set(both.fields) - {Field.OTHER})
-    if alone is not None and known <= len(set(alone.fields) - {Field.OTHER}):
-        return None
-    return both
-
-
-def _pasted_cells(line: str) -> list[str] | None:
-    """A line's cells when it may be a row of a pasted table (tabs, '|' or wide gaps)."""
-    if "\t" in line or "|" in line or "  " in line.strip():
-        return split_pasted(line)
-    return None
-
-
 def read_rows(
     rows: Sequence[str | Sequence[str]],
     source: str,
@@ -617,7 +594,7 @@ def read_rows(
     lines = [
         row if isinstance(row, str) else "  ".join(cell for cell in row if cell) for row in rows
     ]
-    cells = [_pasted_cells(row) if isinstance(row, str) else list(row) for row in rows]
+    cells = [pasted_cells(row) if isinstance(row, str) else list(row) for row in rows]
     text = "\n".join(lines)
     kind = sniff_kind(text, role)
     header = next((h for c in cells if c and (h := header_of(c)) is not None), None)
