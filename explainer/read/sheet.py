@@ -64,7 +64,8 @@ def read_xlsx(data: bytes, name: str) -> Rows:
         for sheet in workbook.worksheets[:MAX_SHEETS]:
             if rows:
                 rows.append([])
-            for values in sheet.iter_rows(values_only=True):
+            # Bounded columns: one cell far to the right must not make every row 16,384 wide.
+            for values in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
                 rows.append(_bounded([_cell_text(v) for v in values], len(rows), name))
     finally:
         workbook.close()

@@ -5,6 +5,7 @@ read as ledgers, each checked through `explain` with its truth."""
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 from datetime import datetime
 from decimal import Decimal
@@ -420,3 +421,19 @@ def test_split_insurance_and_patient_balances_are_not_guessed() -> None:
     assert [line.patient_owes for line in bill.lines] == [None]
     assert bill.warnings
     assert serious(explanation) == []
+
+
+def test_a_workbook_with_a_cell_far_to_the_right_is_read_in_bounded_time() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(LEDGER_HEADER)
+    for row in LEDGER_ROWS:
+        sheet.append(row)
+    sheet.cell(row=5000, column=16000, value="x")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    start = time.monotonic()
+    [document] = read_uploads([Upload(buffer.getvalue(), "wide.xlsx", Role.BILL)])
+    assert time.monotonic() - start < 5
+    assert [line.patient_owes for line in document.lines] == [D("21.60")]
