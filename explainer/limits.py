@@ -15,7 +15,7 @@ The papers come from strangers, so every read is bounded (issue 9, hardening):
 Two profiles (issue 14): `WEB` for strangers' uploads (all of the above, and the 20 MB upload
 cap of read/upload.py), and `LOCAL` for the user's own files on the command line: no claim,
 line or time cap, so a billing service's 50,000-claim remittance (about 60 MB) is explained
-in one go (bench/bench_x12big.py: 52 MB, 731 MB peak). Its only bound is memory: a file whose
+in one go (bench/bench_x12big.py: 52 MB, 421 MB peak). Its only bound is memory: a file whose
 reading would take more than half of the machine's memory is refused with plain words
 instead of being left to run out of it.
 
@@ -50,9 +50,9 @@ READ_SECONDS_ENV = "BILL_EXPLAINER_READ_SECONDS"
 MAX_CLAIMS = 5000
 MAX_LINES = 20_000
 
-MEMORY_PER_FILE_BYTE = 14
-"""Peak memory over file size when an 835 is explained: bench/bench_x12big.py measured 731 MB
-for a 52.4 MB file of 50,000 claims (159 MB for 10.5 MB), the Documents being most of it."""
+MEMORY_PER_FILE_BYTE = 10
+"""Peak memory over file size when an 835 is explained, with room: bench/bench_x12big.py
+measured 421 MB for a 52.4 MB file of 50,000 claims (101 MB for 10.5 MB), mostly Documents."""
 
 LOCAL_MAX_BYTES_UNKNOWN = 256 * 1024 * 1024
 """The CLI's file size cap where the machine's memory cannot be asked (not Linux/macOS)."""

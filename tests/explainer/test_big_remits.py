@@ -48,7 +48,7 @@ def test_the_command_line_size_cap_is_what_half_the_memory_can_read(
 ) -> None:
     pages = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": 8 * 1024**3 // 4096}  # an 8 GB laptop
     monkeypatch.setattr(os, "sysconf", lambda name: pages[name])
-    # bench/bench_x12big.py: 14 bytes of memory a byte of 835; half of 8 GB reads 292 MB,
+    # bench/bench_x12big.py: 10 bytes of memory a byte of 835; half of 8 GB reads 409 MB,
     # so a 50,000-claim production file (about 60 MB) passes.
     assert local_max_bytes() == 4 * 1024**3 // MEMORY_PER_FILE_BYTE
     assert local_max_bytes() > 60 * 1024 * 1024
@@ -162,3 +162,20 @@ def test_streamed_json_of_nothing_found_is_still_the_contract() -> None:
     out = io.StringIO()
     write_json(explanation, out, stream_from=0)
     assert json.loads(out.getvalue()) == explanation_to_dict(explanation)
+
+
+# --- memory: one object per distinct amount, date and adjustment -----------------------------
+
+
+def test_repeated_amounts_dates_and_adjustments_are_one_object_each() -> None:
+    (document,) = extract_era(build_835(many_claims(3, lines=2)), "remit.835")
+    first, second = document.claims[0].lines[0], document.claims[2].lines[0]
+    assert first is not second and first.where != second.where
+    assert first.adjustments[0] is second.adjustments[0]  # the same CO 45 on every claim
+    assert first.allowed is second.allowed and first.date_of_service is second.date_of_service
+
+
+def test_a_bad_quantity_is_still_warned_about_on_every_line() -> None:
+    data = build_835(many_claims(2, lines=1)).replace(b"*CO*45*50", b"*CO*45*50*X1")
+    (document,) = extract_era(data, "remit.835")
+    assert sum("“X1” is not an amount" in warning for warning in document.warnings) == 2
