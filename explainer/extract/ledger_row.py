@@ -259,6 +259,8 @@ def classify(row: LedgerRow, vocab: Vocabulary | None = None) -> RowKind:
         return RowKind.TRANSFER  # 'PR-2 coinsurance $20.00': the patient's share, named
     if row.credit is True or _signed(row) < 0:
         return RowKind.PAYMENT if vocab.says("payer", text) else RowKind.ADJUSTMENT
+    if not row.code and _only_payer(vocab, text):
+        return RowKind.PAYMENT  # '03/28/2025 Medicare 78.40': a payer's name alone is its payment
     if row.service_date or row.code or row.columns.get(Field.AMOUNT):
         return RowKind.CHARGE
     return RowKind.UNKNOWN
@@ -280,6 +282,12 @@ def total_of(row: LedgerRow, text: str, vocab: Vocabulary) -> str | None:
         ):
             return name
     return None
+
+
+def _only_payer(vocab: Vocabulary, text: str) -> bool:
+    """The row's only words name a payer ('Medicare', 'BCBS primary')."""
+    words = " ".join(re.findall(r"[^\W\d_]+", text))
+    return bool(words) and not vocab.kinds["payer"].sub(" ", words).strip()
 
 
 def _credit_words(vocab: Vocabulary, text: str) -> bool:

@@ -378,6 +378,8 @@ def test_a_payment_we_cannot_tie_to_one_service_is_counted_for_the_visit() -> No
         ("03/04/2025 99214 Office visit 150.00", RowKind.CHARGE),
         ("03/28/2025 Medicare payment -78.40", RowKind.PAYMENT),
         ("03/28/2025 BCBS 78.40 CR", RowKind.PAYMENT),
+        ("03/28/2025 Medicare 78.40", RowKind.PAYMENT),
+        ("03/04/2025 Medicare wellness visit 150.00", RowKind.CHARGE),
         ("03/28/2025 Courtesy discount -10.00", RowKind.ADJUSTMENT),
         ("03/28/2025 CO-45 -50.00", RowKind.ADJUSTMENT),
         ("03/28/2025 Medicare adj CO-253 Sequestration -1.60", RowKind.ADJUSTMENT),
