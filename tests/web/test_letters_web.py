@@ -185,6 +185,7 @@ def test_spanish_letter(client: FlaskClient) -> None:
     assert 'lang="en" data-letter-text>' in letter_page
     assert "La misma carta en español, para leer" in letter_page
     assert "POR FAVOR CORRIJAN MI FACTURA" in letter_page
+    assert '<span lang="en">sequestration</span>' in letter_page  # the English term, marked
     assert "Qué hacer ahora" in letter_page and "Descargar PDF" in letter_page
     assert re.search(r"es antes del \d{1,2} de [a-z]+ de \d{4}\.", letter_page)
     edited = fields["letter"] + "I paid $20.00 at the front desk. Thank you, Mrs. Muñoz.\n"
