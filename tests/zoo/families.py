@@ -149,7 +149,13 @@ def _plan_and_bill(rng: random.Random, case: Case, *, kind: str, plan: str,
         claims = claims[:1]
         sequestration = True
         if claims[0].cut:  # a claim whose payment was all deductible shows no cut at all
-            case.finding("sequestration-unexpected")
+            case.finding("sequestration-unexpected", claims[0].cut)
+    elif sequestration and kind == "ma" and provider_copy:
+        # RULES.md: on Medicare Advantage the plan may pass the cut on; the same rule is then
+        # `info`, explained — still a finding, one per claim that shows a cut
+        for cl in claims:
+            if cl.cut:
+                case.finding("sequestration-unexpected", cl.cut)
     if typed_notice:
         lines = [pl for cl in claims for pl in cl.lines]
         case.files["eob.txt"] = typed.typed_notice(rng, case, "eob.txt", lines,

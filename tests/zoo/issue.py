@@ -64,3 +64,5 @@ def _spaceless_eob(rng: random.Random, case: Case) -> None:
                                              rng.choice(vocab.PLANS_MA), look=look,
                                              sequestration=True, sentence=0)
     case.args += ["--notice", "eob.pdf"]
+    for cl in claims:  # Medicare Advantage: the cut is `info`, explained (RULES.md)
+        case.finding("sequestration-unexpected", cl.cut)
