@@ -171,7 +171,10 @@ def test_a_flood_from_one_address_gets_its_budget_across_workers_and_no_restarts
             thread.start()
         for thread in threads:
             thread.join()
-        assert statuses.count(200) <= 30 < len(statuses)
+        # The budget's windows are whole minutes of the system's monotonic clock: 8 s may
+        # cross into a second one, with its own 30.
+        windows = int(time.monotonic() // 60) - int((ends - 8) // 60) + 1
+        assert statuses.count(200) <= 30 * windows < len(statuses)
         assert set(statuses) <= {200, 429}
         assert limited.worker_pids() == workers
     finally:
