@@ -242,7 +242,8 @@ def hospital_itemized(rng: random.Random, case: Case) -> None:
 
 def ledger(rng: random.Random, case: Case) -> None:
     case.files["ledger.pdf"] = ledger_pdf(rng, case, "ledger.pdf",
-                                          scenario=case.pick(("clean", "clean", "duplicate", "mismatch")))
+                                          scenario=case.pick(("clean", "clean", "duplicate", "mismatch",
+                                                              "seq_wrong")))
     case.args += ["--bill", "ledger.pdf"]
 
 

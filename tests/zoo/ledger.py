@@ -32,15 +32,18 @@ class Entry:
 
 def ledger_pdf(rng: random.Random, case: Case, fname: str, *, scenario: str,
                look: Look | None = None) -> bytes:
-    """scenario: clean | mismatch (a running balance that stops adding up) | duplicate."""
+    """scenario: clean | mismatch (a running balance that stops adding up) | duplicate |
+    seq_wrong (a CO-253 credit that is not 2 % of Medicare's payment before the cut)."""
     look = look or random_look(rng)
     ms = vocab.money_style(rng)
     ds = vocab.date_style(rng, words=False)
     m = functools.partial(vocab.money, ms)
     provider = rng.choice(vocab.PROVIDERS)
     start = some_date(rng)
-    visits = sorted(start + timedelta(days=rng.randrange(0, 90)) for _ in range(rng.randrange(1, 4)))
-    codes_printed = rng.random() < 0.5
+    visits = sorted({start + timedelta(days=rng.randrange(0, 90))
+                     for _ in range(rng.randrange(1, 4))})
+    codes_printed = scenario == "seq_wrong" or rng.random() < 0.5
+    wrong_day = rng.choice(visits) if scenario == "seq_wrong" else None
     entries: list[Entry] = []
     lines: list[PaidLine] = []
     for d in visits:
@@ -59,6 +62,14 @@ def ledger_pdf(rng: random.Random, case: Case, fname: str, *, scenario: str,
         paid = sum((pl.paid for pl in day), ZERO)
         write_off = sum((pl.billed - pl.allowed for pl in day), ZERO)
         cut = sum((pl.cut for pl in day), ZERO)
+        if d == wrong_day:
+            # 2 % of the approved amount instead of the payment: a common miscalculation;
+            # the payment row moves with it, so the ledger still adds up
+            wrong = q2(sum((pl.allowed for pl in day), ZERO) * Decimal("0.02"))
+            if abs(wrong - cut) <= Decimal("0.01"):
+                wrong = cut + Decimal("0.25")
+            paid, cut = paid + cut - wrong, wrong
+            case.finding("sequestration-amount-wrong")
         entries.append(Entry(paid_on, "Medicare payment", "", credit=paid))
         if codes_printed:
             entries.append(Entry(paid_on, "Medicare adjustment CO-45", "", credit=write_off))
