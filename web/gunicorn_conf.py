@@ -8,6 +8,7 @@ from __future__ import annotations
 import multiprocessing
 from typing import Any
 
+from explainer.read import isolated
 from web import recycling, server_errors
 
 # 2 × cores + 1 is gunicorn's rule of thumb; capped at 4 because this machine shares 2 cores
@@ -53,5 +54,7 @@ control_socket_disable = True
 
 
 def on_starting(_server: Any) -> None:
-    """In the master, before the workers fork: gunicorn's own errors carry our headers."""
+    """In the master, before the workers fork: gunicorn's own errors carry our headers, and
+    the PDF readers are imported once for every worker's reading children."""
     server_errors.install()
+    isolated.preload()

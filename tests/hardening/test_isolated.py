@@ -142,3 +142,19 @@ def test_the_web_profile_reads_heavy_files_apart(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(os, "fork", counting_fork)
     read_within_limits([Upload(statement_pdf(repeat=1), "s.pdf")], WEB)
     assert len(forks) == 1
+
+
+def test_preloading_the_pdf_readers_starts_no_thread() -> None:
+    """The master imports them before it forks; a thread there would make forking unsafe."""
+    import subprocess
+    import sys
+
+    script = (
+        "import os, sys\n"
+        "from explainer.read import isolated\n"
+        "isolated.preload()\n"
+        "assert 'pdfplumber' in sys.modules and 'pypdfium2' in sys.modules\n"
+        "print(len(os.listdir('/proc/self/task')))\n"
+    )
+    answer = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True)
+    assert answer.stdout.strip() == b"1"
