@@ -123,6 +123,10 @@ class Front:
             client = _client_behind_proxy(head, address)
             forwarded = _forwarded_head(head, client, self.token, peer=address)
             answer = await self._ask_backend(forwarded + body)
+            del body
+            # The answer now waits for the client instead of the body: count it instead.
+            self.buffered += len(answer) - held
+            held = len(answer)
             await _send(writer, answer)
         except Refusal as refusal:
             with contextlib.suppress(Exception):

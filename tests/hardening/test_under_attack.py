@@ -179,3 +179,32 @@ def test_a_flood_from_one_address_gets_its_budget_across_workers_and_no_restarts
         assert limited.worker_pids() == workers
     finally:
         stop_server(limited)
+
+
+def test_four_19_mb_uploads_at_once_leave_the_pages_quick(server: Server) -> None:
+    """Before: all four 413 after 30.3 s, and a GET / meanwhile waited 28.3 s."""
+    import threading
+    import time
+
+    text = (b"03/04/2025 99214 billed $150 paid $78.40 you may owe $20\n" * 340_000)[: 19 * MB]
+    statuses: list[int] = []
+    threads = [
+        threading.Thread(
+            target=lambda: statuses.append(post(server, "/api/v1/explain", text, "big.txt")[0])
+        )
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.5)
+    start = time.monotonic()
+    parts = urllib.parse.urlsplit(server.url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    connection.request("GET", "/")
+    assert connection.getresponse().status == 200
+    waited = time.monotonic() - start
+    for thread in threads:
+        thread.join()
+    assert statuses == [413] * 4
+    assert waited < 5
+    normal_request_succeeds(server)
