@@ -812,12 +812,14 @@ def read_table(
         elif row.top - previous.bottom > TABLE_GAP * row.height:
             resume_at = _next_page_after_footer(rows, index)
         if resume_at is not None:
-            resumed = _resume_after_page_break(rows, resume_at, header, stop)
+            resumed = _resume_after_page_break(rows, resume_at, header, stop, reading.ranges)
             if resumed is None:
                 break
             index, reading.header = resumed
             reading.ranges = column_ranges(reading.header, _rows_below(rows, index, stop))
             previous = reading.header.rows[-1]
+            if previous.page != rows[index].page:  # went on without its header
+                previous = rows[index]
             continue
         if not _take_row(rows, index, reading):
             break
@@ -1056,18 +1058,57 @@ def _wrapped(upper: Row, lower: Row) -> bool:
 
 
 def _resume_after_page_break(
-    rows: Sequence[Row], index: int, header: Header, stop: Callable[[Row], bool] | None
+    rows: Sequence[Row],
+    index: int,
+    header: Header,
+    stop: Callable[[Row], bool] | None,
+    ranges: Ranges | None = None,
 ) -> tuple[int, Header] | None:
     """Where the table goes on after a page break: just after its repeated header, if any."""
     page = rows[index].page
     for ahead in range(index, min(len(rows), index + REPEAT_SEARCH_ROWS)):
         row = rows[ahead]
         if row.page != page or (stop and stop(row)):
-            return None
+            break
         found = header_at(rows, ahead)
         if found is not None:
             again, size = found
             return (ahead + size, again) if again.fields == header.fields else None
+    return _continued_without_header(rows, index, header, stop, ranges)
+
+
+# A table may go on at the top of the next page without its header: its next rows, past a
+# few rows of page furniture, print amounts that stand in its amount columns.
+UNHEADED_SEARCH_ROWS = 4
+
+
+def _continued_without_header(
+    rows: Sequence[Row],
+    index: int,
+    header: Header,
+    stop: Callable[[Row], bool] | None,
+    ranges: Ranges | None,
+) -> tuple[int, Header] | None:
+    page = rows[index].page
+    ranges = ranges or column_ranges(header)
+    for ahead in range(index, min(len(rows), index + UNHEADED_SEARCH_ROWS)):
+        row = rows[ahead]
+        if row.page != page or (stop and stop(row)) or is_summary_row(row):
+            return None
+        if len(_MONEY_TOKEN.findall(row.text)) < MIN_MONEY_FIELDS:
+            continue
+        cells = assign([row], header, ranges)
+        amounts = [
+            name for name, text in cells.items() if name in MONEY_FIELDS and cell_money(text)
+        ]
+        unreadable = [
+            name
+            for name, text in cells.items()
+            if name in MONEY_FIELDS and not _is_blank(text) and cell_money(text) is None
+        ]
+        if len(amounts) >= MIN_MONEY_FIELDS and not unreadable:
+            return ahead, header
+        return None
     return None
 
 

@@ -197,3 +197,30 @@ def test_a_code_printed_after_the_words_is_found(text: str, code: str | None) ->
     from explainer.extract.table import procedure
 
     assert procedure(text)[0] == code
+
+
+def test_a_table_goes_on_at_the_top_of_the_next_page_without_its_header() -> None:
+    from explainer.extract.table import Field, find_tables
+    from explainer.read.layout import Page, document_rows
+
+    def words(page_rows: list[tuple[float, list[tuple[float, str]]]]) -> tuple[Word, ...]:
+        return tuple(
+            Word(text, x, x + 5 * len(text), top, top + 8)
+            for top, cells in page_rows
+            for x, text in cells
+        )
+
+    first = Page(1, 612, 792, words([
+        (100, [(40, "Service"), (200, "Billed"), (300, "Allowed"), (400, "Paid")]),
+        (112, [(40, "99213"), (200, "$150.00"), (300, "$92.04"), (400, "$72.16")]),
+        (760, [(40, "Page"), (70, "1")]),
+    ]))  # fmt: skip
+    second = Page(2, 612, 792, words([
+        (40, [(40, "99214"), (200, "$210.00"), (300, "$128.11"), (400, "$100.43")]),
+        (52, [(40, "Total"), (200, "$360.00"), (300, "$220.15"), (400, "$172.59")]),
+    ]))  # fmt: skip
+    [(_, _, lines, _)] = find_tables(document_rows([first, second]))
+    assert [line.money(Field.BILLED) for line in lines] == [
+        Decimal("150.00"), Decimal("210.00"), Decimal("360.00"),
+    ]  # fmt: skip
+    assert [line.total for line in lines] == [False, False, True]
