@@ -66,14 +66,22 @@ def test_aging_boxes_and_summaries_are_told_from_lines(text: str, summary: bool)
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("A REDUCTION IN PAYMENT OF $2.31 HAS BEEN APPLIED DUE TO SEQUESTRATION",
-         [Adjustment(Group.CO, "253", Decimal("2.31"))]),
-        ("AREDUCTIONINPAYMENTOF$2.31HASBEENAPPLIEDDUETOSEQUESTRATION",
-         [Adjustment(Group.CO, "253", Decimal("2.31"))]),
-        ("Sequestration reduction of $1.60 was taken from this payment.",
-         [Adjustment(Group.CO, "253", Decimal("1.60"))]),
-        ("$131.11 of this approved amount has been applied toward your deductible.",
-         [Adjustment(Group.PR, "1", Decimal("131.11"))]),
+        (
+            "A REDUCTION IN PAYMENT OF $2.31 HAS BEEN APPLIED DUE TO SEQUESTRATION",
+            [Adjustment(Group.CO, "253", Decimal("2.31"))],
+        ),
+        (
+            "AREDUCTIONINPAYMENTOF$2.31HASBEENAPPLIEDDUETOSEQUESTRATION",
+            [Adjustment(Group.CO, "253", Decimal("2.31"))],
+        ),
+        (
+            "Sequestration reduction of $1.60 was taken from this payment.",
+            [Adjustment(Group.CO, "253", Decimal("1.60"))],
+        ),
+        (
+            "$131.11 of this approved amount has been applied toward your deductible.",
+            [Adjustment(Group.PR, "1", Decimal("131.11"))],
+        ),
         ("You have met $257.00 of your $257.00 Part B deductible for 2025.", []),
         ("Medicare paid $72.16 to the provider.", []),
     ],
@@ -224,3 +232,39 @@ def test_a_table_goes_on_at_the_top_of_the_next_page_without_its_header() -> Non
         Decimal("150.00"), Decimal("210.00"), Decimal("360.00"),
     ]  # fmt: skip
     assert [line.total for line in lines] == [False, False, True]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Oct 29 2025 99215 office visit charges 314.88 they want 30.90",
+        "10/29/2025 99215 office visit charges $314.88 pay $30.90",
+        "10/29/2025 99215 office visit billed 314.88 they're asking for $30.90",
+    ],
+)
+def test_what_a_bill_asks_is_read_in_the_words_people_type(line: str) -> None:
+    from explainer.extract.typed import extract_typed
+    from explainer.read.upload import Role
+
+    document = extract_typed(
+        f"Riverbend Cardiology\nPatient statement\n{line}\n", "bill.txt", Role.BILL
+    )
+    [service] = document.lines
+    assert (service.procedure_code, service.billed, service.patient_owes) == (
+        "99215", Decimal("314.88"), Decimal("30.90"),
+    )  # fmt: skip
+
+
+def test_a_pasted_table_with_my_share_reads_the_patient_share() -> None:
+    from explainer.extract.typed import extract_typed
+    from explainer.read.upload import Role
+
+    text = (
+        "medicare summary notice part B\n"
+        "Date\tProc\tDescription\tMedicare approved\tPaid\tMy share\n"
+        "Feb 14 2025\t83036\tHemoglobin A1C blood test\t30.46\t23.88\t6.09\n"
+    )
+    [line] = extract_typed(text, "notice.txt", Role.NOTICE).lines
+    assert (line.allowed, line.paid, line.patient_owes) == (
+        Decimal("30.46"), Decimal("23.88"), Decimal("6.09"),
+    )  # fmt: skip
