@@ -208,6 +208,12 @@ def _is_charge(line: TableLine, text: str, effect: Decimal) -> bool:
     return effect > 0 and (code is not None or not credit_words)
 
 
+def _adjusted(line: TableLine) -> Decimal | None:
+    """What a row writes off: an adjustments column, or one named contractual / write-off."""
+    adjusted = line.money(Field.ADJUSTMENTS)
+    return adjusted if adjusted is not None else line.money(Field.CONTRACTUAL)
+
+
 def _charge(ledger: _Ledger, line: TableLine, counter: LineCounter, effect: Decimal) -> None:
     charge = line.money(Field.BILLED)
     if charge is None:
@@ -216,8 +222,9 @@ def _charge(ledger: _Ledger, line: TableLine, counter: LineCounter, effect: Deci
         line, charge, counter.where(line.page), remaining=effect, owes=line.money(Field.OWES)
     )
     # An itemized bill prints what was paid and adjusted on the service's own row.
-    service.paid = line.money(Field.PAID) or line.money(Field.PAYMENTS) or ZERO
-    adjusted = line.money(Field.ADJUSTMENTS)
+    # Ledgers print payments as credits, with or without a minus sign: paid is what came in.
+    service.paid = abs(line.money(Field.PAID) or line.money(Field.PAYMENTS) or ZERO)
+    adjusted = _adjusted(line)
     if adjusted:
         service.adjustments.extend(_coded(line.text, abs(adjusted)))
     if line.money(Field.BALANCE) is None and (service.paid or adjusted):
@@ -238,7 +245,7 @@ def _credit(ledger: _Ledger, line: TableLine, text: str, effect: Decimal) -> Non
     """A payment or adjustment: tied to its service, or to the visit when it cannot be told."""
     amount = -effect
     target, visit = _target(ledger, line)
-    is_adjustment = bool(_ADJUSTMENT.search(text)) or (line.money(Field.ADJUSTMENTS) or ZERO) != 0
+    is_adjustment = bool(_ADJUSTMENT.search(text)) or (_adjusted(line) or ZERO) != 0
     if is_adjustment:
         ledger.adjustments += amount
     else:
@@ -264,7 +271,9 @@ def _credit(ledger: _Ledger, line: TableLine, text: str, effect: Decimal) -> Non
 def _transfer(ledger: _Ledger, line: TableLine, text: str) -> None:
     """A move to patient responsibility changes no balance; a printed PR code is kept."""
     target, _ = _target(ledger, line)
-    columns = (Field.BILLED, Field.AMOUNT, Field.PAYMENTS, Field.ADJUSTMENTS, Field.OWES)
+    columns = (
+        Field.BILLED, Field.AMOUNT, Field.PAYMENTS, Field.ADJUSTMENTS, Field.CONTRACTUAL, Field.OWES,
+    )  # fmt: skip
     amounts = [line.money(name) for name in columns]
     amounts += [
         money_from_match(match) for match in MONEY_PATTERN.finditer(text) if "." in match.group()
@@ -386,7 +395,7 @@ def _totals(rows: Sequence[Row], ledger: _Ledger, in_tables: set[int]) -> Statem
         or (ledger.payments if ledger.credits_printed or ledger.payments else None),
         adjustments=adjustments[0]
         if adjustments
-        else _printed(printed, Field.ADJUSTMENTS) or ledger.adjustments,
+        else _printed(printed, Field.ADJUSTMENTS, Field.CONTRACTUAL) or ledger.adjustments,
         balance=balance[0] if balance else ledger.last_balance,
         where=f"page {rows[balance[1]].page}" if balance and balance[1] >= 0 else "",
     )
