@@ -23,6 +23,7 @@ from explainer.limits import deadline, read_seconds
 
 from .cost_limit import SharedBudget
 from .errors import HTTP_ERRORS, error_response
+from .front import client_address
 from .ratelimit import configured_budget
 
 BUDGET_KEY = "bill_explainer_cost_budget"
@@ -91,7 +92,7 @@ def install(app: Flask) -> None:
         g.cpu_at_start = cpu_seconds()
         if budget is not None:
             posted = request.method == "POST"
-            address = request.remote_addr or "unknown"
+            address = client_address(request.headers, request.remote_addr)
             wait = budget.admit(address, request.content_length or 0, counted=posted)
             if wait is not None and posted:
                 return _too_many_requests(wait)
@@ -103,7 +104,9 @@ def install(app: Flask) -> None:
         """After the answer is made: what it cost in CPU, to its address."""
         started = g.pop("cpu_at_start", None)
         if budget is not None and started is not None:
-            budget.charge_cpu(request.remote_addr or "unknown", cpu_seconds() - started)
+            budget.charge_cpu(
+                client_address(request.headers, request.remote_addr), cpu_seconds() - started
+            )
 
     app.before_request_funcs.setdefault(None, []).insert(0, _guard)
     app.teardown_request(_charge_cpu)
