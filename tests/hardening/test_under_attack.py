@@ -49,12 +49,16 @@ def peak_resident(pid: int) -> int:
     raise AssertionError("no VmHWM")
 
 
-def post(server: Server, path: str, data: bytes, name: str) -> tuple[int, bytes]:
-    """POST one file as the API's notice (or the page's notice_files)."""
+def post(
+    server: Server, path: str, data: bytes, name: str, source: str = "127.0.0.1"
+) -> tuple[int, bytes]:
+    """POST one file as the API's notice (or the page's notice_files), from `source`."""
     field = "notice" if path.startswith("/api/") else "notice_files"
     boundary, body = encode_multipart(MultiDict([(field, FileStorage(io.BytesIO(data), name))]))
     parts = urllib.parse.urlsplit(server.url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    connection = http.client.HTTPConnection(
+        parts.hostname, parts.port, timeout=60, source_address=(source, 0)
+    )
     try:
         connection.request(
             "POST",
@@ -177,6 +181,8 @@ def test_a_flood_from_one_address_gets_its_budget_across_workers_and_no_restarts
         assert statuses.count(200) <= 30 * windows < len(statuses)
         assert set(statuses) <= {200, 429}
         assert limited.worker_pids() == workers
+        # Another address has its own budget: the front tells the app who is asking.
+        assert post(limited, "/api/v1/explain", b"CO-45 $1.00", "n.txt", "127.0.0.2")[0] == 200
     finally:
         stop_server(limited)
 
