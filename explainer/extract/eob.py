@@ -30,6 +30,7 @@ from .table import (
     date_range,
     find_labelled,
     find_tables,
+    leading_dates,
     procedure,
     read_legend,
 )
@@ -257,8 +258,12 @@ def _paid(line: TableLine) -> Decimal | None:
 
 def _service_line(line: TableLine, counter: LineCounter) -> ServiceLine:
     service = line.get(Field.SERVICE)
+    dates = line.get(Field.DATE)
+    if not dates and leading_dates(service):
+        # Tight columns printed the dates and the code in one cell: "6/11/2024-6/11/2024 73562".
+        dates, service = leading_dates(service), service[len(leading_dates(service)) :].strip()
     code, modifiers = procedure(service, line.get(Field.CODE))
-    first, last = date_range(line.get(Field.DATE))
+    first, last = date_range(dates)
     notes = line.get(Field.NOTES)
     adjustments = _adjustments(line, notes)
     return ServiceLine(
@@ -301,9 +306,10 @@ def _adjustments(line: TableLine, notes: str) -> list[Adjustment]:
     bare = [(group, reason) for group, reason, amount in coded_adjustments(notes) if amount is None]
     others = [(group, reason) for group, reason in bare if group is not Group.PR]
     not_covered = line.money(Field.NOT_COVERED)
-    if len(others) == 1 and not printed and not_covered and not contractual:
+    written_off = contractual if contractual else not_covered
+    if len(others) == 1 and not printed and written_off:
         group, reason = others[0]
-        found.append(Adjustment(group, reason, not_covered))
+        found.append(Adjustment(group, reason, written_off))
     return found
 
 

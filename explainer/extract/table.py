@@ -407,6 +407,10 @@ def header_at(rows: Sequence[Row], index: int) -> tuple[Header, int] | None:
         band = rows[index : index + size]
         if len(band) < size or not _tight(band):
             break
+        if any(is_summary_row(row) for row in band) or _ACCOUNT_COLUMNS.search(
+            " ".join(row.text for row in band)
+        ):
+            break  # the header of an account summary: about the account, not services
         header = _header_from_band(band)
         by_words = _header_from_words(band, rows, index + size)
         # Cells cut by gaps read most headers right; where they name fewer amount columns
@@ -419,6 +423,13 @@ def header_at(rows: Sequence[Row], index: int) -> tuple[Header, int] | None:
         ):
             best = (header, size)
     return best
+
+
+_ACCOUNT_COLUMNS = re.compile(
+    r"previous\s*balance|prior\s*balance|balance\s*forward|beginning\s*balance|new\s*charges"
+    r"|\b31\s*[-–]\s*60\b|\b61\s*[-–]\s*90\b",
+    re.IGNORECASE,
+)
 
 
 def _money(header: Header) -> int:
@@ -949,7 +960,7 @@ def _group_row(rows: Sequence[Row], index: int, reading: _Reading) -> bool:
     row = rows[index]
     if _AMOUNT_WORD.search(row.text) or not _GROUP_WORDS.search(row.text):
         return False
-    return _heading_ahead(rows, index, reading)
+    return _heading_ahead(rows, index, reading, labelled=True)
 
 
 def _note_row(rows: Sequence[Row], index: int, reading: _Reading) -> bool:
@@ -981,12 +992,15 @@ def _is_grand_total(cells: Mapping[Field, str]) -> bool:
     return False
 
 
-def _heading_ahead(rows: Sequence[Row], index: int, reading: _Reading) -> bool:
+def _heading_ahead(
+    rows: Sequence[Row], index: int, reading: _Reading, labelled: bool = False
+) -> bool:
     """Is this text-only row a group heading of the lines just below it ("RECEIPT DATE: …",
     "DOE, JOHN 2502011234")? It is when, within a few rows on this page and without a wide
     gap, a row with amounts follows, and it is not a wrapped part of the line above."""
     row = rows[index]
-    if reading.lines and _wrapped(reading.lines[-1].rows[-1], row):
+    last = reading.lines[-1] if reading.lines else None
+    if last and not last.total and not labelled and _wrapped(last.rows[-1], row):
         return False
     previous = row
     for ahead in range(index + 1, min(len(rows), index + 4)):
@@ -1200,6 +1214,17 @@ def date_range(text: str) -> tuple[date | None, date | None]:
     if not dates:
         return None, None
     return dates[0], (dates[-1] if len(dates) > 1 else None)
+
+
+_LEADING_DATES = re.compile(
+    r"^\s*(\d{1,2}/\d{1,2}/\d{2,4})(\s*(-|–|to|thru|through)\s*(\d{1,2}/\d{1,2}/\d{2,4}))?"
+)
+
+
+def leading_dates(text: str) -> str:
+    """The date or date range a cell starts with ('6/11/2024-6/11/2024 73562'), or ''."""
+    match = _LEADING_DATES.match(text)
+    return match.group(0) if match and find_dates(match.group(0)) else ""
 
 
 def approved(text: str) -> bool | None:
