@@ -388,7 +388,7 @@ def _header_from_band(band: Sequence[Row]) -> Header | None:
         x0, x1 = min(c.x0 for _, c in stack), max(c.x1 for _, c in stack)
         columns.append(Column(name or Field.OTHER, label, x0, x1))
     known = {column.field for column in columns} - {Field.OTHER}
-    if len(known) < MIN_FIELDS or len(known & MONEY_FIELDS) < MIN_MONEY_FIELDS:
+    if not _enough_columns(known):
         return None
     if len(rows_used) < len(band):
         return None  # a row that names no column is a title or a data row, not header
@@ -430,6 +430,18 @@ _ACCOUNT_COLUMNS = re.compile(
     r"|\b31\s*[-–]\s*60\b|\b61\s*[-–]\s*90\b",
     re.IGNORECASE,
 )
+
+
+def _enough_columns(known: set[Field]) -> bool:
+    """Enough known columns for a table of services: three, two of them amounts; or an
+    itemized bill's one charge column beside the date, the code or service and more."""
+    if len(known) < MIN_FIELDS:
+        return False
+    money = known & MONEY_FIELDS
+    if len(money) >= MIN_MONEY_FIELDS:
+        return True
+    itemized = Field.DATE in known and bool(known & {Field.CODE, Field.SERVICE})
+    return itemized and money == {Field.BILLED} and len(known) >= MIN_FIELDS + 1
 
 
 def _money(header: Header) -> int:
@@ -607,7 +619,7 @@ def _header_from_words(band: Sequence[Row], rows: Sequence[Row], start: int) -> 
         right = max(x1, *(word.x1 for _, word in words))
         built.append(Column(name or Field.OTHER, label, left, right))
     known = {column.field for column in built} - {Field.OTHER}
-    if len(known) < MIN_FIELDS or len(known & MONEY_FIELDS) < MIN_MONEY_FIELDS:
+    if not _enough_columns(known):
         return None
     if len(rows_used) < len(band):
         return None

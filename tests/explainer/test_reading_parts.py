@@ -268,3 +268,30 @@ def test_a_pasted_table_with_my_share_reads_the_patient_share() -> None:
     assert (line.allowed, line.paid, line.patient_owes) == (
         Decimal("30.46"), Decimal("23.88"), Decimal("6.09"),
     )  # fmt: skip
+
+
+def test_an_itemized_bill_with_one_charge_column_is_a_table_of_services() -> None:
+    from explainer.extract.table import Field, find_tables
+    from explainer.read.layout import document_rows
+
+    page = _page_of(
+        (100, [(40, "Date"), (110, "Code"), (170, "Services Provided"), (400, "Qty"),
+               (450, "Charge")]),
+        (112, [(40, "02/26/2025"), (110, "85025"), (170, "Blood count"), (400, "1"),
+               (450, "$157.08")]),
+        (124, [(40, "02/27/2025"), (110, "74177"), (170, "CT scan"), (400, "1"),
+               (450, "$2248.94")]),
+    )  # fmt: skip
+    [(_, _, lines, _)] = find_tables(document_rows([page]))
+    assert [line.money(Field.BILLED) for line in lines] == [Decimal("157.08"), Decimal("2248.94")]
+
+
+def test_one_amount_column_without_dates_is_no_table() -> None:
+    from explainer.extract.table import find_tables
+    from explainer.read.layout import document_rows
+
+    page = _page_of(
+        (100, [(40, "Description"), (300, "Amount")]),
+        (112, [(40, "Payment, thank you"), (300, "$50.00")]),
+    )
+    assert find_tables(document_rows([page])) == []
