@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import socket
 import threading
@@ -22,13 +23,20 @@ from .conftest import Server, start_server, stop_server
 
 
 def _head(data: bytes) -> bytes:
+    """The front's head reader on these bytes, in an event loop of its own.
+
+    The loop runs in a thread of its own: under xdist a browser test's session-wide Playwright
+    keeps an event loop running in this worker's main thread, where asyncio.run() refuses to start.
+    """
+
     async def read() -> bytes:
         reader = asyncio.StreamReader(limit=front.MAX_HEAD)
         reader.feed_data(data)
         reader.feed_eof()
         return await front._read_head(reader)
 
-    return asyncio.run(read())
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, read()).result()
 
 
 @pytest.mark.parametrize(
