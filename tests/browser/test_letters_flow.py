@@ -1,4 +1,5 @@
-"""Real Chromium: letters from the CO 253 results (edit, print, PDF) and the 835 front-desk page."""
+"""Real Chromium: letters from the CO 253 results (edit, print, PDF) and an 835 at the front desk
+(the workspace an 835 upload opens: summaries, chart, CSV, patient sheets in print)."""
 
 from __future__ import annotations
 
@@ -196,13 +197,22 @@ def test_appeal_letter_in_spanish(page: Page) -> None:
 
 
 def upload_835(page: Page) -> None:
-    """Upload the two-payment 835 and wait for the results."""
+    """Upload the two-payment 835: the answer is the front-desk workspace (decision 0007)."""
     page.goto("/")
     page.set_input_files(
         "#notice_files",
         files=[{"name": "remit.835", "mimeType": "application/octet-stream", "buffer": REMIT}],
     )
     submit_form(page)
+    expect(page).to_have_url(re.compile(r"/workspace$"))
+    expect(page.locator("#claims-heading")).to_be_visible()
+
+
+def print_all_sheets(page: Page) -> None:
+    """From the workspace list, open every sheet of the list on the page made to print them."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=f"Print all sheets in this list ({SHEET_COUNT})").click()
+    expect(page.locator(".patient-sheet")).to_have_count(SHEET_COUNT)
 
 
 def test_835_front_desk_page(page: Page) -> None:
@@ -215,17 +225,25 @@ def test_835_front_desk_page(page: Page) -> None:
     chart = page.locator('svg[role="img"]')
     expect(chart).to_be_visible()
     expect(chart).to_have_accessible_name(re.compile("CO 253"))
-    expect(page.locator("section.patient-sheet")).to_have_count(SHEET_COUNT)
-    # The claim table links to the patient's page.
-    page.get_by_role("link", name="What this means for you (payment 1, claim C1)").click()
-    expect(page).to_have_url(re.compile(r"#sheet-1-1$"))
-    first = page.locator("#sheet-1-1")
-    expect(first).to_contain_text("You may owe up to $20.00 for these services.")
+    # One row (and one patient sheet) per claim, the reversal included.
+    expect(page.locator("table.claims-table tbody tr")).to_have_count(SHEET_COUNT)
     assert_accessible(page)
     screenshot(page, "results-835-front-desk")
 
+    # The claim table leads to the claim, and the claim to the patient's sheet.
+    with page.expect_navigation():
+        page.locator("#claim-1").get_by_role("link", name="C1", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Claim C1")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Open the patient sheet to print").click()
+    first = page.locator(".patient-sheet")
+    expect(first).to_have_count(1)
+    expect(first).to_contain_text("You may owe up to $20.00 for these services.")
+    assert_accessible(page)
+
+    page.goto("/workspace")
     with page.expect_download() as info:
-        page.get_by_role("button", name="Download CO 253 by month (CSV file)").click()
+        page.get_by_role("link", name="Download CO 253 by month (CSV file)").click()
     download = info.value
     assert download.suggested_filename == "co-253-by-month.csv"
     path = download.path()
@@ -236,13 +254,13 @@ def test_835_front_desk_page(page: Page) -> None:
 def test_print_patient_sheets_only(nojs_page: Page) -> None:
     page = nojs_page
     upload_835(page)
-    # Without JavaScript: tick the box, then print. Plain CSS does the rest.
-    page.get_by_label("When I print, print only these patient pages").check()
+    # Without JavaScript: the list's button opens the sheets; printing shows only the sheets.
+    print_all_sheets(page)
     page.emulate_media(media="print")
-    expect(page.locator("section.findings")).to_be_hidden()
-    expect(page.locator("section.remittance")).to_be_hidden()
+    expect(page.locator(".sheet-tools")).to_be_hidden()
+    expect(page.locator(".workspace-hold")).to_be_hidden()
     expect(page.locator(".site-header")).to_be_hidden()
-    expect(page.locator("section.patient-sheet").first).to_be_visible()
+    expect(page.locator(".patient-sheet").first).to_be_visible()
     page.emulate_media(media="screen")
     screenshot(page, "patient-sheets-print", print_media=True)
     # Each sheet fits on one page, and each starts a new one (page.pdf prints as the media
@@ -252,30 +270,31 @@ def test_print_patient_sheets_only(nojs_page: Page) -> None:
     page.emulate_media(media="screen")
 
     # Only the ticked sheets print.
-    page.get_by_label("When I print, print only these patient pages").uncheck()
-    page.locator("#sheet-1-1-pick").check()
-    page.emulate_media(media="print")
-    expect(page.locator("#sheet-1-1")).to_be_visible()
-    expect(page.locator("#sheet-1-2")).to_be_hidden()
-    expect(page.locator("section.findings")).to_be_hidden()
-    page.emulate_media(media="screen")
+    page.goto("/workspace")
+    page.locator("#pick-1").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Print the ticked sheets").click()
+    expect(page.locator(".patient-sheet")).to_have_count(1)
     screenshot(page, "patient-sheet-print", print_media=True)
     page.emulate_media(media="print")
     one = page.pdf(format="Letter")
+    page.emulate_media(media="screen")
     assert pdf_pages(one) == 1
     text = pdf_text(one)
     assert "What this means for you" in text and "JANE DOE" in text and "$20.00" in text
+    assert "Forget it now" not in text and "Back to the list" not in text
 
 
 def test_print_sheets_button_with_javascript(page: Page) -> None:
     upload_835(page)
-    button = page.get_by_role("button", name="Print the patient pages")
+    print_all_sheets(page)
+    button = page.get_by_role("button", name="Print", exact=True)
     expect(button).to_be_visible()
-    # Stub the print dialog; the button ticks "print only these pages" first.
+    expect(page.get_by_text("use your browser’s Print command")).to_be_hidden()
+    # Stub the print dialog: the button opens it.
     page.evaluate("window.print = () => { window.__printed = true; }")
     button.click()
     assert page.evaluate("window.__printed === true")
-    expect(page.get_by_label("When I print, print only these patient pages")).to_be_checked()
 
 
 def test_new_pages_fit_a_phone(phone_page: Page) -> None:
