@@ -98,10 +98,20 @@ def test_spanish_835_and_error_pages(page: Page) -> None:
         files=[{"name": "remit.835", "mimeType": "application/octet-stream", "buffer": REMIT}],
     )
     explain(page)
+    # An 835 opens the front-desk workspace (decision 0007), in the page's language.
+    expect(page).to_have_url(re.compile(r"/workspace$"))
     expect(page.get_by_role("heading", name="Pagos en el archivo 835")).to_be_visible()
-    expect(page.get_by_role("heading", name="Una página para cada paciente")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Reclamaciones")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "es-results-835")
+    # The patient sheets, one for each patient, in Spanish too.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Imprimir todas las hojas de esta lista (2)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("2 hojas de pacientes para imprimir")
+    expect(page.locator(".patient-sheet").first).to_contain_text(
+        "Lo que esto quiere decir para usted"
+    )
+    assert_accessible(page)
     page.goto("/codes/NOPE999")
     expect(page.get_by_role("heading", level=1)).to_have_text("No encontramos esa página")
     assert_accessible(page)
