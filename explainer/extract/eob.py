@@ -158,16 +158,25 @@ class _Labels:
     provider: str | None
     patient: str | None
     received: date | None = None
+    served: tuple[date | None, date | None] = (None, None)
+    """The claim's dates of service printed above its table, for lines that print none."""
+
+
+_SERVICE_DATE = re.compile(
+    r"\b(dates?\s*(\(s\))?\s*of\s*service|service\s*dates?|date\s*of\s*visit|visit\s*date)\b", re.I
+)
 
 
 def _labels(block: Sequence[Row]) -> _Labels:
     number = find_labelled(block, _CLAIM_NUMBER)
     provider = find_labelled(block, _PROVIDER)
     patient = find_labelled(block, _PATIENT) or find_labelled(block, _MEMBER)
+    served = find_labelled(block, _SERVICE_DATE)
     return _Labels(
         number[0].split()[0] if number else None,
         provider[0] if provider else None,
         patient[0] if patient else None,
+        served=date_range(served[0]) if served else (None, None),
     )
 
 
@@ -198,7 +207,7 @@ def _claim(
             warnings.append(
                 f"We could not read the amounts on one line on page {line.page}: “{line.text}”."
             )
-        service_lines.append(_service_line(line, counter))
+        service_lines.append(_service_line(line, counter, labels.served))
     claim = Claim(
         claim_number=labels.claim_number,
         provider=labels.provider,
@@ -248,7 +257,7 @@ def _heading_labels(headings: Sequence[Row], labels: _Labels) -> _Labels:
             plain = _NAME.search(text)
             name = plain.group(1) if plain else None
         patient = name or patient
-    return _Labels(number, labels.provider, patient, received)
+    return _Labels(number, labels.provider, patient, received, labels.served)
 
 
 def _paid(line: TableLine) -> Decimal | None:
@@ -256,14 +265,18 @@ def _paid(line: TableLine) -> Decimal | None:
     return paid if paid is not None else line.money(Field.PAYMENTS)
 
 
-def _service_line(line: TableLine, counter: LineCounter) -> ServiceLine:
+def _service_line(
+    line: TableLine,
+    counter: LineCounter,
+    served: tuple[date | None, date | None] = (None, None),
+) -> ServiceLine:
     service = line.get(Field.SERVICE)
     dates = line.get(Field.DATE)
     if not dates and leading_dates(service):
         # Tight columns printed the dates and the code in one cell: "6/11/2024-6/11/2024 73562".
         dates, service = leading_dates(service), service[len(leading_dates(service)) :].strip()
     code, modifiers = procedure(service, line.get(Field.CODE))
-    first, last = date_range(dates)
+    first, last = date_range(dates) if dates else served
     notes = line.get(Field.NOTES)
     adjustments = _adjustments(line, notes)
     return ServiceLine(
@@ -277,7 +290,7 @@ def _service_line(line: TableLine, counter: LineCounter) -> ServiceLine:
         patient_owes=_owes(line, adjustments),
         adjustments=tuple(adjustments),
         remarks=code_tokens(notes),
-        denied=None,
+        denied=_nothing_allowed(line),
         date_through=last,
         units=_units(line.get(Field.UNITS)),
         where=counter.where(line.page),
@@ -367,3 +380,12 @@ def _with_stated(
 ) -> list[Claim]:
     """Adjustments stated in sentences outside the tables go to the claim they follow."""
     return with_stated_adjustments(rows, claims, [start for start, _ in blocks], in_tables)
+
+
+def _nothing_allowed(line: TableLine) -> bool | None:
+    """A line the plan allowed and paid nothing for, though it was billed: denied. (A line
+    whose whole allowed amount went to the deductible still shows what was allowed.)"""
+    billed, allowed, paid = line.money(Field.BILLED), line.money(Field.ALLOWED), _paid(line)
+    if billed and billed > 0 and allowed == 0 and paid == 0:
+        return True
+    return None

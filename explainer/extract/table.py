@@ -437,6 +437,8 @@ def _enough_columns(known: set[Field]) -> bool:
     itemized bill's one charge column beside the date, the code or service and more."""
     if len(known) < MIN_FIELDS:
         return False
+    if not known & {Field.DATE, Field.SERVICE, Field.CODE, Field.POSTED}:
+        return False  # amounts alone, nothing saying what for: a summary box, not services
     money = known & MONEY_FIELDS
     if len(money) >= MIN_MONEY_FIELDS:
         return True

@@ -295,3 +295,28 @@ def test_one_amount_column_without_dates_is_no_table() -> None:
         (112, [(40, "Payment, thank you"), (300, "$50.00")]),
     )
     assert find_tables(document_rows([page])) == []
+
+
+def test_a_member_eob_summary_box_its_claim_date_and_a_line_allowed_nothing() -> None:
+    from datetime import date
+
+    from explainer.extract.eob import extract_eob
+
+    page = _page_of(
+        (40, [(40, "EXPLANATION OF BENEFITS")]),
+        (60, [(40, "Summary")]),
+        (72, [(40, "Amount Billed"), (200, "Your Plan Paid"), (350, "You May Owe")]),
+        (84, [(40, "$275.62"), (200, "$87.39"), (350, "$9.71")]),
+        (120, [(40, "Claim Number: 341333438069")]),
+        (132, [(40, "Date of Service: May 26, 2026")]),
+        (156, [(40, "Service"), (250, "Charged"), (330, "Allowed"), (410, "Paid"),
+               (480, "You Owe")]),
+        (168, [(40, "X-ray of knee (73562)"), (250, "$150.00"), (330, "$97.10"),
+               (410, "$87.39"), (480, "$9.71")]),
+        (180, [(40, "Nail debridement (11721)"), (250, "$125.62"), (330, "$0.00"),
+               (410, "$0.00"), (480, "$0.00")]),
+    )  # fmt: skip
+    document = extract_eob([page], "eob.pdf")
+    assert [line.procedure_code for line in document.lines] == ["73562", "11721"]
+    assert {line.date_of_service for line in document.lines} == {date(2026, 5, 26)}
+    assert [line.denied for line in document.lines] == [None, True]
