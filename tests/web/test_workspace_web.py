@@ -439,3 +439,22 @@ def test_a_claim_shows_only_its_own_findings_when_numbers_repeat(client: FlaskCl
     first, second = (plain(text(client.get(f"/workspace/claims/{n}"))) for n in (1, 2))
     assert "What to look at on this claim Denied lines" in first
     assert "Denied lines" not in second
+
+
+def test_what_the_reader_left_out_is_said_before_anything_else(client: FlaskClient) -> None:
+    # A charge that is no amount: the claim is still listed, but the file was not read whole,
+    # and "nothing to look at" alone would be a false all-is-well.
+    data = build_835(
+        Payment(claims=(ClaimSpec("BAD1", lines=(medicare_line(Decimal(150), Decimal(100)),)),))
+    ).replace(b"CLP*BAD1*1*150*", b"CLP*BAD1*1*9E+999999*")
+    assert upload(client, data).status_code == 303
+    page = text(client.get("/workspace"))
+    words = plain(page)
+    assert "Parts we could not read" in words
+    assert "Claim BAD1: “9E+999999” is not an amount; we left it out." in words
+    # Which payment it was in; the reader's words are English, and marked so.
+    assert '<strong>Payment 1</strong>: <span lang="en">Claim BAD1: “9E+999999”' in page
+    assert page.index("Parts we could not read") < page.index("Payments in the 835 file")
+    # A file read whole says no such thing.
+    assert upload(client).status_code == 303
+    assert "Parts we could not read" not in text(client.get("/workspace"))
