@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -30,6 +30,7 @@ from .table import (
     procedure,
 )
 
+CENT = Decimal("0.01")
 ZERO = Decimal("0")
 _TRANSFER = re.compile(r"\btransfer|\bxfer|\btrans(ferred)?\s+to\b|moved\s+to\s+patient", re.I)
 _PATIENT_PAYMENT = re.compile(
@@ -117,9 +118,10 @@ def extract_statement(pages: Sequence[Page], source: str, format: Format = Forma
     ledger = _Ledger()
     counter = LineCounter()
     in_tables: set[int] = set()
-    for start, header, lines, end in find_tables(rows):
+    for start, header, found, end in find_tables(rows):
         in_tables.update(range(start, end))
-        balance_column = header.has(Field.BALANCE)
+        lines = _own_balances_as_owed(found) if header.has(Field.BALANCE) else found
+        balance_column = any(Field.BALANCE in line.cells for line in lines)
         ledger.credits_printed |= header.has(*_CREDIT_COLUMNS) or balance_column
         for line in lines:
             _take(ledger, line, counter, balance_column)
@@ -134,6 +136,31 @@ def extract_statement(pages: Sequence[Page], source: str, format: Format = Forma
         statement=_totals(rows, ledger, in_tables),
         account_number=_account(rows),
     )
+
+
+def _own_balances_as_owed(lines: Sequence[TableLine]) -> Sequence[TableLine]:
+    """A "Balance" column is either a running balance or each row's own balance (charge −
+    paid − adjusted on that row). Arithmetic tells which (issue 13: trust the sums over the
+    header); a row's own balance is what the bill asks for that service."""
+    charges = [line for line in lines if not line.total and line.money(Field.BILLED)]
+    if not charges:
+        return lines
+    for line in charges:
+        billed, balance = line.money(Field.BILLED), line.money(Field.BALANCE)
+        credits = sum((abs(line.money(name) or ZERO) for name in _CREDIT_COLUMNS), ZERO)
+        if billed is None or balance is None or abs(billed - credits - balance) > CENT:
+            return lines
+    if len(charges) < 2 and not any(
+        line.money(name) for line in charges for name in _CREDIT_COLUMNS
+    ):
+        return lines  # one charge and nothing credited: running and own balance look alike
+    owed = []
+    for line in lines:
+        cells = dict(line.cells)
+        if Field.BALANCE in cells and Field.OWES not in cells:
+            cells[Field.OWES] = cells.pop(Field.BALANCE)
+        owed.append(replace(line, cells=cells))
+    return owed
 
 
 # ---------------------------------------------------------------- ledger rows

@@ -112,7 +112,7 @@ _FIELD_PATTERNS: tuple[tuple[Field, str], ...] = (
     (
         Field.ALLOWED,
         r"((medicare|plan|insurance|network) )?(approved|allowed|allowable|eligible"
-        r"|negotiated|contracted|allowance|covered)( charges?| rate)?"
+        r"|negotiated|contracted|contract|allowance|covered)( charges?| rate| expenses?)?"
         r"|plan allowance",
     ),
     (
@@ -847,7 +847,21 @@ def read_table(
                 previous = rows[index]
             continue
         if not _take_row(rows, index, reading):
-            break
+            # A footer close under the table's last row: the table may go on overleaf.
+            following = _next_page_after_footer(rows, index)
+            resumed = (
+                _resume_after_page_break(rows, following, header, stop, reading.ranges)
+                if following is not None
+                else None
+            )
+            if resumed is None:
+                break
+            index, reading.header = resumed
+            reading.ranges = column_ranges(reading.header, _rows_below(rows, index, stop))
+            previous = reading.header.rows[-1]
+            if previous.page != rows[index].page:
+                previous = rows[index]
+            continue
         previous = row
         index += 1
     return reading.lines, index
@@ -1101,13 +1115,26 @@ def _resume_after_page_break(
         found = header_at(rows, ahead)
         if found is not None:
             again, size = found
-            return (ahead + size, again) if again.fields == header.fields else None
+            return (ahead + size, again) if _same_header(again, header) else None
     return _continued_without_header(rows, index, header, stop, ranges)
 
 
 # A table may go on at the top of the next page without its header: its next rows, past a
 # few rows of page furniture, print amounts that stand in its amount columns.
 UNHEADED_SEARCH_ROWS = 4
+
+
+def _same_header(again: Header, header: Header) -> bool:
+    """The header repeated on the next page: the same words, or the same known columns (the
+    words may be cut into columns differently once the rows under them are in sight)."""
+    if again.fields == header.fields:
+        return True
+    words = [" ".join(row.text.split()) for row in again.rows]
+    if words == [" ".join(row.text.split()) for row in header.rows]:
+        return True
+    known_again = set(again.fields) - {Field.OTHER}
+    known = set(header.fields) - {Field.OTHER}
+    return known_again <= known or known <= known_again
 
 
 def _continued_without_header(
@@ -1312,6 +1339,11 @@ def labelled_value(rows: Sequence[Row], index: int, label: re.Pattern[str]) -> s
         if position + 1 < len(cells) and not cells[position + 1].text.endswith(":"):
             return cells[position + 1].text.strip()
         return _value_below(rows, index, cell)
+    # Words drawn one by one may stand a cell each: the label then runs over several cells.
+    match = label.search(rows[index].text)
+    if match:
+        value = rows[index].text[match.end() :].lstrip(" :#.-–").strip()
+        return _NEXT_LABEL.split(value)[0].strip() or None if value else None
     return None
 
 

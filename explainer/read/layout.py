@@ -23,6 +23,8 @@ CELL_GAP = 0.6
 # row's own spaces: gaps narrower than SPACE_MAX em are taken for spaces.
 SPACE_MAX = 0.7
 SPACE_FACTOR = 1.6
+SPACE_WIDEST = 1.0
+SPACE_CLUSTER = 1.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +170,8 @@ def join_letter_spaced(words: Sequence[Word]) -> tuple[Word, ...]:
     gaps = [
         right.x0 - left.x1
         for left, right in zip(words, words[1:], strict=False)
-        if len(left.text) == 1 and len(right.text) == 1
+        if len(left.text) == 1
+        and len(right.text) == 1
         and -0.05 * height <= right.x0 - left.x1 < LETTER_GAP_MAX * height
     ]
     if len(gaps) < 2:
@@ -215,6 +218,12 @@ def _cell_gap(words: Sequence[Word]) -> float:
     height = median(word.height for word in words)
     gaps = [right.x0 - left.x1 for left, right in zip(words, words[1:], strict=False)]
     spaces = [gap for gap in gaps if 0 < gap < SPACE_MAX * height]
+    if not spaces:
+        # Words drawn one by one with no space characters may stand a little wider apart
+        # than a space: the row's narrowest gaps, if under an em, are its spaces.
+        narrow = [gap for gap in gaps if gap > 0]
+        if narrow and min(narrow) < SPACE_WIDEST * height:
+            spaces = [gap for gap in narrow if gap <= SPACE_CLUSTER * min(narrow)]
     return max(CELL_GAP * height, SPACE_FACTOR * median(spaces) if spaces else 0.0)
 
 

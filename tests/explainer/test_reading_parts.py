@@ -3,6 +3,7 @@ adjustments, and the self-check that refuses to trust a table that fails its own
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -320,3 +321,43 @@ def test_a_member_eob_summary_box_its_claim_date_and_a_line_allowed_nothing() ->
     assert [line.procedure_code for line in document.lines] == ["73562", "11721"]
     assert {line.date_of_service for line in document.lines} == {date(2026, 5, 26)}
     assert [line.denied for line in document.lines] == [None, True]
+
+
+def test_words_drawn_apart_without_spaces_still_make_cells() -> None:
+    # Each word its own text object, 0.72 em apart; columns 3 em and more apart.
+    words = [Word("Office", 40, 70, 0, 10), Word("visit,", 77.2, 100, 0, 10),
+             Word("Yes", 180, 196, 0, 10), Word("$125.27", 227, 262, 0, 10)]  # fmt: skip
+    row = Row(1, 1, tuple(words))
+    assert [cell.text for cell in row.cells] == ["Office visit,", "Yes", "$125.27"]
+
+
+def test_a_label_over_several_cells_still_finds_its_value() -> None:
+    from explainer.extract.table import find_labelled
+
+    words = [Word(text, 40 + 40 * k, 70 + 40 * k, 0, 10)
+             for k, text in enumerate(["Date", "Service", "Received", "Apr", "27,", "2025"])]  # fmt: skip
+    row = Row(1, 1, tuple(words))
+    label = re.compile(r"date\s+service\s+received", re.I)
+    assert find_labelled([row], label) == ("Apr 27, 2025", 0)
+
+
+def test_a_header_at_the_foot_of_a_page_goes_on_under_its_repeat_overleaf() -> None:
+    from explainer.extract.table import Field, find_tables
+    from explainer.read.layout import Page, document_rows
+
+    header = [(40, "Service"), (200, "Billed"), (300, "Allowed"), (400, "Paid")]
+    first = Page(1, 612, 792, tuple(
+        Word(text, x, x + 5 * len(text), top, top + 8)
+        for top, cells in ((700, header), (760, [(40, "Page 1")]))
+        for x, text in cells
+    ))  # fmt: skip
+    second = Page(2, 612, 792, tuple(
+        Word(text, x, x + 5 * len(text), top, top + 8)
+        for top, cells in (
+            (40, header),
+            (52, [(40, "99213"), (200, "$150.00"), (300, "$92.04"), (400, "$72.16")]),
+        )
+        for x, text in cells
+    ))  # fmt: skip
+    [(_, _, lines, _)] = find_tables(document_rows([first, second]))
+    assert [line.money(Field.PAID) for line in lines] == [Decimal("72.16")]
