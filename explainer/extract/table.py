@@ -318,16 +318,20 @@ def field_for(label: str, holds_money: bool | None = None) -> Field | None:
     words = text.split()
     if len(words) > MAX_LABEL_WORDS:
         return None  # prose, not a column's label
-    found: list[tuple[int, int, int, Field]] = []
-    for size in range(len(words) - 1, 0, -1):
-        for start in range(len(words) - size + 1):
-            name = _exact_field(" ".join(words[start : start + size]))
-            if name is None or name in _WEAK_ALONE and size == 1 and len(words) > 2:
-                continue
-            kind = name in MONEY_FIELDS
-            fits = 0 if holds_money is None or kind == holds_money else 1
-            found.append((fits, -size, start, name))
-    return min(found)[3] if found else None
+    found: list[tuple[int, int, int, int, Field]] = []
+    # Every ordered choice of the label's words: stacked headers interleave two columns'
+    # words ("You May Be See / Billed Notes" holds "you may be billed").
+    for mask in range(1, 2 ** len(words) - 1):
+        chosen = [k for k in range(len(words)) if mask >> k & 1]
+        name = _exact_field(" ".join(words[k] for k in chosen))
+        size = len(chosen)
+        if name is None or name in _WEAK_ALONE and size == 1 and len(words) > 2:
+            continue
+        kind = name in MONEY_FIELDS
+        fits = 0 if holds_money is None or kind == holds_money else 1
+        gaps = chosen[-1] - chosen[0] + 1 - size  # contiguous words first
+        found.append((fits, -size, gaps, chosen[0], name))
+    return min(found)[4] if found else None
 
 
 # A label scored by its parts has at most this many words (headers are terse; notes are not).
@@ -745,6 +749,17 @@ def _place_cell(
         and in_money
         and all(cell_money(w.text) is not None or w.text == "$" for w in in_money)
     )
+    if not amounts_apart and len(set(per_word)) > 1:
+        # "Therapeutic exercises, each 15 Yes": a short answer or code printed so close to a
+        # description that both made one cell; it belongs to the column it stands in.
+        home = _column_of(cell.x0, cell.x1, ranges)
+        strays = [w for w, k in zip(cell.words, per_word, strict=True) if k != home]
+        amounts_apart = bool(strays) and all(
+            (pattern := _SHORT_ANSWERS.get(header.columns[k].field)) is not None
+            and pattern.fullmatch(w.text) is not None
+            for w, k in zip(cell.words, per_word, strict=True)
+            if k != home
+        )
     if not amounts_apart:
         return [([w.text for w in cell.words], _column_of(cell.x0, cell.x1, ranges))]
     placed: list[tuple[list[str], int]] = []
@@ -754,6 +769,14 @@ def _place_cell(
         else:
             placed.append(([word.text], index))
     return placed
+
+
+_SHORT_ANSWERS = {
+    Field.APPROVED: re.compile(r"yes|no|y|n", re.I),
+    Field.NOTES: re.compile(r"[A-Z]{1,2}\d{0,3}"),
+    Field.UNITS: re.compile(r"\d{1,2}"),
+    Field.CODE: re.compile(r"[A-Z]\d{4}|\d{4}[0-9FTU]"),
+}
 
 
 def _is_blank(text: str) -> bool:
@@ -1279,7 +1302,10 @@ def approved(text: str) -> bool | None:
 
 
 _GROUP_CODE = re.compile(
-    r"\b(CO|PR|OA|PI|CR)\s*[-–]?\s*([A-Z]?\d{1,3}|[A-Z]\d?)\b(?:\s*[:=]?\s*(\$?\(?-?\$?[\d,]*\.\d{2}\)?))?"
+    # The reason is a whole code, never the start of an amount ("51.27 CR 107.38 CR": CR
+    # marks credits there), and an amount after it has digits before its point.
+    r"\b(CO|PR|OA|PI|CR)\s*[-–]?\s*([A-Z]?\d{1,3}|[A-Z]\d?)\b(?![.,]\d)"
+    r"(?:\s*[:=]?\s*(\$?\(?-?\$?\d[\d,]*\.\d{2}\)?))?"
 )
 
 

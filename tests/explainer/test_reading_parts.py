@@ -361,3 +361,35 @@ def test_a_header_at_the_foot_of_a_page_goes_on_under_its_repeat_overleaf() -> N
     ))  # fmt: skip
     [(_, _, lines, _)] = find_tables(document_rows([first, second]))
     assert [line.money(Field.PAID) for line in lines] == [Decimal("72.16")]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("51.27 CR 107.38 CR", []),  # CR marks credits: no group code CR 107 of $0.38
+        ("CO-253 -1.60", [("CO", "253", "1.60")]),
+        ("CO45 PR1", [("CO", "45", None), ("PR", "1", None)]),
+    ],
+)
+def test_group_codes_are_never_read_out_of_amounts(text: str, found: list) -> None:
+    from explainer.extract.table import coded_adjustments
+
+    assert [
+        (group.value, reason, str(amount) if amount is not None else None)
+        for group, reason, amount in coded_adjustments(text)
+    ] == found
+
+
+def test_a_yes_printed_tight_against_a_description_goes_to_its_column() -> None:
+    from explainer.extract.table import Field, find_tables
+    from explainer.read.layout import document_rows
+
+    page = _page_of(
+        (100, [(40, "Service Provided & Billing Code"), (192, "Approved?"), (250, "Billed"),
+               (310, "Allowed"), (380, "Paid")]),
+        (112, [(40, "Therapeutic exercises, each 15 Yes"), (250, "$108.04"), (310, "$73.44"),
+               (380, "$57.57")]),
+    )  # fmt: skip
+    [(_, _, [line], _)] = find_tables(document_rows([page]))
+    assert line.get(Field.APPROVED) == "Yes"
+    assert line.get(Field.SERVICE) == "Therapeutic exercises, each 15"
