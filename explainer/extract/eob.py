@@ -276,6 +276,9 @@ def _service_line(
         # Tight columns printed the dates and the code in one cell: "6/11/2024-6/11/2024 73562".
         dates, service = leading_dates(service), service[len(leading_dates(service)) :].strip()
     code, modifiers = procedure(service, line.get(Field.CODE))
+    if code is None and leading_dates(dates):
+        # The code printed in the dates' cell: "6/11/2024-6/11/2024 73562".
+        code, modifiers = procedure(dates[len(leading_dates(dates)) :].strip())
     first, last = date_range(dates) if dates else served
     notes = line.get(Field.NOTES)
     adjustments = _adjustments(line, notes)

@@ -60,6 +60,11 @@ LABELS: dict[str, tuple[str, ...]] = {
     ),
     "patient_owes": (
         "maximum you may be billed",
+        "patient owes",
+        "patient pays",
+        "member owes",
+        "patient share",
+        "your share",
         # How people type what a bill asks of them.
         "they are asking for",
         "they're asking for",
@@ -127,7 +132,7 @@ _LABEL_WORDS = "|".join(
     re.escape(label) for label in sorted(_LABEL_TO_FIELD, key=len, reverse=True)
 )
 LABELLED_AMOUNT = re.compile(
-    rf"(?<![\w-])(?P<label>{_LABEL_WORDS})(?![\w-])\s*(?:amount)?\s*[:=]?\s*(?P<amount>{MONEY_PATTERN.pattern})",
+    rf"(?<![\w-])(?P<label>{_LABEL_WORDS})(?![\w-])\s*(?:amount|amt\.?)?\s*[:=]?\s*(?P<amount>{MONEY_PATTERN.pattern})",
     re.IGNORECASE | re.VERBOSE,
 )
 
