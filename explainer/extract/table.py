@@ -606,10 +606,17 @@ def _header_from_words(band: Sequence[Row], rows: Sequence[Row], start: int) -> 
     extra: list[tuple[float, float, list[tuple[int, Word]]]] = []
     for position, row in enumerate(band):
         for word, best in zip(row.words, _word_columns(row.words, columns), strict=True):
-            if best is None:
-                extra.append((word.x0, word.x1, [(position, word)]))
-            else:
+            if best is not None:
                 labels[best].append((position, word))
+                continue
+            # Words over no data column stack with those above or below them ("See /
+            # Notes / Below"): the header of a column left empty on these rows.
+            for k, (x0, x1, words) in enumerate(extra):
+                if _overlap(word.x0, word.x1, x0, x1) > 0:
+                    extra[k] = (min(x0, word.x0), max(x1, word.x1), [*words, (position, word)])
+                    break
+            else:
+                extra.append((word.x0, word.x1, [(position, word)]))
     built: list[Column] = []
     rows_used: set[int] = set()
     stacks = [(x0, x1, words) for (x0, x1), words in zip(columns, labels, strict=True)] + extra
