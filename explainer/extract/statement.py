@@ -144,7 +144,7 @@ def _own_balances_as_owed(lines: Sequence[TableLine]) -> Sequence[TableLine]:
     header); a row's own balance is what the bill asks for that service."""
     charges = [line for line in lines if not line.total and line.money(Field.BILLED)]
     if not charges:
-        return lines
+        return _balances_summing_to_total(lines)
     for line in charges:
         billed, balance = line.money(Field.BILLED), line.money(Field.BALANCE)
         credits = sum((abs(line.money(name) or ZERO) for name in _CREDIT_COLUMNS), ZERO)
@@ -154,6 +154,25 @@ def _own_balances_as_owed(lines: Sequence[TableLine]) -> Sequence[TableLine]:
         line.money(name) for line in charges for name in _CREDIT_COLUMNS
     ):
         return lines  # one charge and nothing credited: running and own balance look alike
+    owed = []
+    for line in lines:
+        cells = dict(line.cells)
+        if Field.BALANCE in cells and Field.OWES not in cells:
+            cells[Field.OWES] = cells.pop(Field.BALANCE)
+        owed.append(replace(line, cells=cells))
+    return owed
+
+
+def _balances_summing_to_total(lines: Sequence[TableLine]) -> Sequence[TableLine]:
+    """No charges printed, only a "Balance" per row: each row's own amount due when the
+    rows add up to the total row (a running balance would end on it instead)."""
+    rows = [line for line in lines if not line.total]
+    totals = [line.money(Field.BALANCE) for line in lines if line.total]
+    amounts = [line.money(Field.BALANCE) for line in rows]
+    if len(rows) < 2 or not totals or totals[-1] is None or None in amounts:
+        return lines
+    if abs(sum((a for a in amounts if a is not None), ZERO) - totals[-1]) > CENT:
+        return lines
     owed = []
     for line in lines:
         cells = dict(line.cells)
@@ -231,6 +250,8 @@ def _is_charge(line: TableLine, text: str, effect: Decimal) -> bool:
     if (line.money(Field.BILLED) or ZERO) > 0:
         return True
     code, _ = procedure(line.get(Field.SERVICE), line.get(Field.CODE))
+    if code is not None and (line.money(Field.OWES) or ZERO) > 0 and effect == 0:
+        return True  # a service listed with only what it is due ("Balance Due" per row)
     credit_words = _PAYMENT.search(text) or _ADJUSTMENT.search(text)
     return effect > 0 and (code is not None or not credit_words)
 
@@ -244,7 +265,8 @@ def _adjusted(line: TableLine) -> Decimal | None:
 def _charge(ledger: _Ledger, line: TableLine, counter: LineCounter, effect: Decimal) -> None:
     charge = line.money(Field.BILLED)
     if charge is None:
-        charge = line.money(Field.AMOUNT) or effect
+        # Nothing printed as charged: the row's effect, or unknown when it only says its due.
+        charge = line.money(Field.AMOUNT) or effect or None
     service = _Service(
         line, charge, counter.where(line.page), remaining=effect, owes=line.money(Field.OWES)
     )

@@ -446,8 +446,10 @@ def _enough_columns(known: set[Field]) -> bool:
     money = known & MONEY_FIELDS
     if len(money) >= MIN_MONEY_FIELDS:
         return True
-    itemized = Field.DATE in known and bool(known & {Field.CODE, Field.SERVICE})
-    return itemized and money == {Field.BILLED} and len(known) >= MIN_FIELDS + 1
+    # What each service is (date, code, description: two of them) beside its one amount.
+    itemized = len(known & {Field.DATE, Field.CODE, Field.SERVICE}) >= 2
+    one_column = money in ({Field.BILLED}, {Field.OWES}, {Field.BALANCE})
+    return itemized and one_column
 
 
 def _money(header: Header) -> int:

@@ -393,3 +393,20 @@ def test_a_yes_printed_tight_against_a_description_goes_to_its_column() -> None:
     [(_, _, [line], _)] = find_tables(document_rows([page]))
     assert line.get(Field.APPROVED) == "Yes"
     assert line.get(Field.SERVICE) == "Therapeutic exercises, each 15"
+
+
+def test_a_statement_that_lists_only_what_each_service_is_due() -> None:
+    from explainer.extract.statement import extract_statement
+
+    page = _page_of(
+        (60, [(40, "BILLING STATEMENT")]),
+        (100, [(40, "Date of Service"), (140, "CPT Code"), (200, "Service"), (420, "Balance Due")]),
+        (112, [(40, "07/22/2025"), (140, "99203"), (200, "Office visit"), (420, "47.47")]),
+        (124, [(40, "07/22/2025"), (140, "80053"), (200, "Metabolic panel"), (420, "13.34")]),
+        (136, [(40, "Total Charges and Balance"), (420, "60.81")]),
+    )
+    document = extract_statement([page], "bill.pdf")
+    assert [(line.procedure_code, line.billed, line.patient_owes) for line in document.lines] == [
+        ("99203", None, Decimal("47.47")),
+        ("80053", None, Decimal("13.34")),
+    ]
