@@ -132,13 +132,13 @@ _LABEL_WORDS = "|".join(
     re.escape(label) for label in sorted(_LABEL_TO_FIELD, key=len, reverse=True)
 )
 LABELLED_AMOUNT = re.compile(
-    rf"(?<![\w-])(?P<label>{_LABEL_WORDS})(?![\w-])\s*(?:amount|amt\.?)?\s*[:=]?\s*(?P<amount>{MONEY_PATTERN.pattern})",
+    rf"(?<![\w-])(?P<label>{_LABEL_WORDS})(?![\w-])\s*+(?:amount|amt\.?)?\s*+[:=]?\s*+(?P<amount>{MONEY_PATTERN.pattern})",
     re.IGNORECASE | re.VERBOSE,
 )
 
 GROUPS = "CO|PR|OA|PI|CR"
 GROUP_REASON = re.compile(
-    rf"(?<![A-Za-z0-9])(?P<group>{GROUPS})\s*[-–:/]?\s*(?P<reason>[A-Z]?\d{{1,3}})(?![\d.,])",
+    rf"(?<![A-Za-z0-9])(?P<group>{GROUPS})\s*+[-–:/]?\s*+(?P<reason>[A-Z]?\d{{1,3}})(?![\d.,])",
     re.IGNORECASE,
 )
 BARE_CARC = re.compile(r"\bCARC\s*#?\s*(?P<reason>[A-Z]?\d{1,3})\b", re.IGNORECASE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from decimal import Decimal
 
 import pytest
 
@@ -18,6 +19,7 @@ from explainer import (
     limits,
 )
 from explainer.extract.era import extract_era
+from explainer.extract.typed_line import read_line
 from explainer.limits import check_counts, check_deadline, deadline, read_within_limits
 from explainer.read import preflight
 from explainer.read.x12 import MAX_SEGMENT_CHARS, X12Reader
@@ -336,6 +338,34 @@ def test_hostile_typed_text_is_answered_fast(build: object) -> None:
     with pytest.raises(ExplainerError):
         explain_uploads([Upload(data, "notes.txt", Role.NOTICE)])
     assert time.monotonic() - start < 5
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "a" + " " * 1990 + "x",
+        "billed" + " " * 1990 + "x",
+        "(" + "\t" * 1990 + "x",
+        "CO" + " " * 1990 + "x",
+        "5" + " " * 1990 + "CR",
+    ],
+    ids=["words", "label", "parenthesis", "group-code", "credit-marker"],
+)
+def test_a_run_of_blanks_in_a_line_is_read_in_linear_time(line: str) -> None:
+    # Adjacent optional blanks in the money pattern ('( - $ 5') could split a run of blanks
+    # every way before failing: 200 spaces took 7 s, a 2,000-character line hours.
+    start = time.monotonic()
+    reading = read_line(line)
+    assert time.monotonic() - start < 0.5
+    assert not reading.amounts and not reading.adjustments
+
+
+def test_blanks_around_signs_and_labels_still_read() -> None:
+    reading = read_line("03/04/2025 99214 billed :  $  150.00 paid ( - $ 78.40 )  CO -  45 $50")
+    assert reading.amounts == {"billed": Decimal("150.00"), "paid": Decimal("-78.40")}
+    assert [(a.group.value, a.reason, a.amount) for a in reading.adjustments] == [
+        ("CO", "45", Decimal("50"))
+    ]
 
 
 def test_a_long_line_is_skipped_with_a_warning_and_the_rest_is_read() -> None:
