@@ -246,24 +246,36 @@ def _first_free_amount(masked: _Masked, start: int, end: int) -> Decimal | None:
     return None
 
 
+_LETTER = re.compile(r"[A-Za-z]")
+_PUNCTUATION = re.compile(r"[$()*:#|=\[\]]")
+_FILLER_WORDS = re.compile(r"(?i)\b(amount|and|dos|date of service|service|code)\b")
+_RUN_OF_BLANKS = re.compile(r"\s+")
+
+
 def read_line(text: str) -> LineReading:
     """Everything a free-text line says: dates, code, labelled amounts, adjustment codes."""
     masked = _Masked(text)
-    reading = LineReading(denied=bool(DENIED.search(text)))
-    for _ in masked.take(ZIP_CODE):
-        pass  # a state and ZIP ('OH 45990') are an address: never a code or an amount
+    # States, labels, group and remark codes and denial words all need a letter: a line of
+    # bare numbers (a hostile file has 60,000) skips their patterns. Only plain ASCII is
+    # skipped so: case-blind matching lets a few other letters stand for ASCII ones.
+    words = not text.isascii() or _LETTER.search(text) is not None
+    reading = LineReading(denied=words and bool(DENIED.search(text)))
+    if words:
+        for _ in masked.take(ZIP_CODE):
+            pass  # a state and ZIP ('OH 45990') are an address: never a code or an amount
     for match in masked.take(DATE_PATTERN):
         day = date_from_match(match)
         if day:
             reading.dates.append(day)
-    for match in masked.take(LABELLED_AMOUNT):
-        name = _LABEL_TO_FIELD[match.group("label").lower()]
-        amount = money_from_match(match)
-        if amount is not None and name not in reading.amounts:
-            reading.amounts[name] = amount
-    _read_adjustments(masked, reading)
-    for match in masked.take(REMARK):
-        reading.remarks.append(match.group("code").upper())
+    if words:
+        for match in masked.take(LABELLED_AMOUNT):
+            name = _LABEL_TO_FIELD[match.group("label").lower()]
+            amount = money_from_match(match)
+            if amount is not None and name not in reading.amounts:
+                reading.amounts[name] = amount
+        _read_adjustments(masked, reading)
+        for match in masked.take(REMARK):
+            reading.remarks.append(match.group("code").upper())
     for match in masked.take(PROCEDURE):
         if reading.code is None:
             reading.code = match.group("code").upper()
@@ -273,9 +285,9 @@ def read_line(text: str) -> LineReading:
         amount = money_from_match(match)
         if amount is not None:
             reading.loose_amounts.append(amount)
-    words = re.sub(r"[$()*:#|=\[\]]", " ", masked.rest())
-    words = re.sub(r"(?i)\b(amount|and|dos|date of service|service|code)\b", " ", words)
-    reading.description = re.sub(r"\s+", " ", words).strip(" -,.;") or ""
+    rest = _PUNCTUATION.sub(" ", masked.rest())
+    rest = _FILLER_WORDS.sub(" ", rest)
+    reading.description = _RUN_OF_BLANKS.sub(" ", rest).strip(" -,.;") or ""
     return reading
 
 
