@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..matching import Located, Pair
-from ..model import Coverage, DocumentKind, Evidence, Finding, Group, Severity
+from ..model import Coverage, DocumentKind, Evidence, Finding, Group, ServiceLine, Severity
 from ..sequestration import cut_implied_by_payment, rate_on
 from ..values import cents, display_date, display_percent
 from .base import (
@@ -357,9 +357,12 @@ def check_dates(bundle: Bundle) -> Iterator[Finding]:
 
 def check_services_on_notice(bundle: Bundle) -> Iterator[Finding]:
     """service-not-on-notice: a bill line that matches no notice line given with it."""
+    paired = [pair.bill.line for pair in bundle.matching.pairs]
     for bill in bundle.matching.unmatched:
         if not (bill.line.patient_owes or bill.line.billed):
             continue
+        if any(_same_charge(bill.line, other) for other in paired):
+            continue  # a repeat of a line that is on the notice: duplicate-charge says so
         yield make_finding(
             bundle,
             "service-not-on-notice",
@@ -367,6 +370,15 @@ def check_services_on_notice(bundle: Bundle) -> Iterator[Finding]:
             evidence=(evidence(bill, describe_service(bundle, bill.line)),),
             service=describe_service(bundle, bill.line),
         )
+
+
+def _same_charge(line: ServiceLine, other: ServiceLine) -> bool:
+    return (
+        line.date_of_service == other.date_of_service
+        and line.procedure_code == other.procedure_code
+        and line.billed == other.billed
+        and line.patient_owes == other.patient_owes
+    )
 
 
 _NAME_NOISE = {

@@ -4,6 +4,7 @@ adjustments, and the self-check that refuses to trust a table that fails its own
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -410,3 +411,30 @@ def test_a_statement_that_lists_only_what_each_service_is_due() -> None:
         ("99203", None, Decimal("47.47")),
         ("80053", None, Decimal("13.34")),
     ]
+
+
+def test_a_repeated_bill_line_is_one_duplicate_not_also_missing_from_the_notice() -> None:
+    from datetime import date
+
+    from explainer.explain import explain
+    from explainer.model import Answers, Document, DocumentKind, Format
+
+    served = date(2025, 7, 1)
+    notice_line = ServiceLine(
+        date_of_service=served, procedure_code="97140", billed=Decimal("80.35"),
+        allowed=Decimal("54.72"), paid=Decimal("42.90"), patient_owes=Decimal("10.94"),
+    )  # fmt: skip
+    bill_line = ServiceLine(
+        date_of_service=served, procedure_code="97140", billed=Decimal("80.35"),
+        patient_owes=Decimal("10.94"),
+    )  # fmt: skip
+    notice = Document(
+        "msn.pdf", DocumentKind.MSN, Format.PDF, claims=(Claim(lines=(notice_line,)),)
+    )
+    bill = Document(
+        "bill.pdf", DocumentKind.PROVIDER_BILL, Format.PDF,
+        claims=(Claim(lines=(bill_line, replace(bill_line, where="line 2"))),),
+    )  # fmt: skip
+    rules = [f.rule for f in explain([notice, bill], Answers()).findings]
+    assert "duplicate-charge" in rules
+    assert "service-not-on-notice" not in rules
