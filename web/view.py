@@ -72,11 +72,14 @@ TYPED_NAMES: Mapping[str, str] = {
 # Where on a paper the engine saw something: 'line 3', 'page 2, line 4', 'claim 123 (no. 2 in
 # this payment), line 1' (explainer/extract). The engine writes these in English; the pages
 # say them in their own language, and keep the engine's words for anything else.
+# A claims download adds where in the file: 'claim 123 (file line 32), line 1 (file line 56)'.
 PLACE = re.compile(
     r"(?:claim no\. (?P<ordinal>\d+) \(no claim number\)"
     r"|claim (?P<claim>.+?)(?: \(no\. (?P<nth>\d+) in this payment\))?"
+    r"(?: \(file line (?P<claim_row>\d+)\))?"
     r"|page (?P<page>\d+))"
-    r"(?:, line (?P<line>\d+))?"
+    r"(?:, line (?P<line>\d+)(?: \(file line (?P<line_row>\d+)\))?)?"
+    r"(?:, file line (?P<row>\d+))?"
     r"|line (?P<only_line>\d+)"
 )
 
@@ -113,9 +116,15 @@ def place_name(where: str) -> str:
         parts.append(gettext("claim %(claim)s", claim=match["claim"]))
     elif match["page"]:
         parts.append(gettext("page %(number)s", number=match["page"]))
+    if match["claim_row"]:
+        parts[-1] += f" ({gettext('file line %(number)s', number=match['claim_row'])})"
     line = match["line"] or match["only_line"]
     if line:
         parts.append(gettext("line %(number)s", number=line))
+    if match["line_row"]:
+        parts[-1] += f" ({gettext('file line %(number)s', number=match['line_row'])})"
+    if match["row"]:
+        parts.append(gettext("file line %(number)s", number=match["row"]))
     return ", ".join(parts)
 
 

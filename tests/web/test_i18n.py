@@ -515,6 +515,10 @@ def test_api_is_english_unless_asked(client: FlaskClient) -> None:
             "reclamación A-1 (n.º 2 en este pago), línea 1",
         ),
         ("claim no. 3 (no claim number)", "reclamación n.º 3 (sin número de reclamación)"),
+        (
+            "claim 038 (file line 32), line 1 (file line 56)",
+            "reclamación 038 (línea 32 del archivo), línea 1 (línea 56 del archivo)",
+        ),
         ("box 7", "box 7"),
         ("", ""),
     ],
