@@ -235,6 +235,16 @@ class _TypedReader:
         self.first_text_line: str | None = None
         self.ledger_rows: list[LedgerRow] = []
 
+    def read_anything(self) -> bool:
+        """Has any line given a service, an adjustment, a ledger row, a total or a header?"""
+        return bool(
+            any(claim.lines or claim.adjustments for claim in self.claims)
+            or self.ledger_rows
+            or self.statement
+            or self.table is not None
+            or self.total_you_may_be_billed is not None
+        )
+
     @property
     def claim(self) -> _ClaimBuilder:
         return self.claims[-1]
@@ -576,6 +586,10 @@ def _date_text(text: str) -> date | None:
     return date_from_match(match) if match else None
 
 
+HEADER_SEARCH_ROWS = 200
+UNREAD_LINES = 1000
+
+
 def extract_typed(text: str, source: str, role: Role = Role.AUTO) -> Document:
     """Read typed or pasted lines of a notice or a bill into a Document."""
     return read_rows(text.splitlines(), source, role)
@@ -597,7 +611,10 @@ def read_rows(
     cells = [pasted_cells(row) if isinstance(row, str) else list(row) for row in rows]
     text = "\n".join(lines)
     kind = sniff_kind(text, role)
-    header = next((h for c in cells if c and (h := header_of(c)) is not None), None)
+    # A pasted table's header row stands near its top.
+    header = next(
+        (h for c in cells[:HEADER_SEARCH_ROWS] if c and (h := header_of(c)) is not None), None
+    )
     if (
         header is not None
         and role is Role.AUTO
@@ -607,6 +624,15 @@ def read_rows(
     unit = "line" if format is Format.TEXT else "row"
     reader = _TypedReader(source, kind, format, unit)
     for number, (line, row_cells) in enumerate(zip(lines, cells, strict=True), start=1):
+        if number > UNREAD_LINES and not reader.read_anything():
+            # Thousands of lines and not one service, header, total or code: not a notice or
+            # a bill. Saying so now keeps a pasted log or data dump from costing seconds.
+            raise UnsupportedDocument(
+                f"We read the first {UNREAD_LINES:,} {unit}s of “{source}” and found no bill or "
+                "notice lines in them. Type one service per line, for example: 03/04/2025 99214 "
+                "billed $150.00 you may owe $20.00.",
+                source=source,
+            )
         raw = rows[number - 1]
         if row_cells is not None and reader.table_row(
             number, row_cells, raw if isinstance(raw, str) else None

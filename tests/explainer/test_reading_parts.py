@@ -438,3 +438,19 @@ def test_a_repeated_bill_line_is_one_duplicate_not_also_missing_from_the_notice(
     rules = [f.rule for f in explain([notice, bill], Answers()).findings]
     assert "duplicate-charge" in rules
     assert "service-not-on-notice" not in rules
+
+
+def test_thousands_of_unreadable_lines_stop_early_but_long_real_papers_are_read() -> None:
+    from explainer.errors import UnsupportedDocument
+    from explainer.extract.typed import UNREAD_LINES, extract_typed
+    from explainer.read.upload import Role
+
+    junk = "12 34 56.78 90\n" * (UNREAD_LINES * 20)
+    with pytest.raises(UnsupportedDocument, match="first 1,000 lines"):
+        extract_typed(junk, "notes.txt", Role.NOTICE)
+    services = "".join(
+        f"03/04/2025 99214 office visit billed $150.00 you may owe ${k % 90 + 10}.00\n"
+        for k in range(UNREAD_LINES + 200)
+    )
+    document = extract_typed("Statement\n" + services, "bill.txt", Role.BILL)
+    assert len(document.lines) == UNREAD_LINES + 200
