@@ -589,6 +589,36 @@ def _run_column(
     return nearest if distance(nearest) <= 2 * height else None
 
 
+# Header words that a text layer without spaces may run together ("BILLEDADJUSTMENT").
+_HEADER_TOKENS = frozenset(
+    {
+        "amount", "amt", "billed", "billing", "charge", "charged", "charges", "adjustment",
+        "adjustments", "adj", "contractual", "allowed", "approved", "eligible", "covered",
+        "deductible", "ded", "coinsurance", "coins", "copay", "paid", "payment", "patient",
+        "member", "resp", "responsibility", "you", "may", "be", "owe", "due", "balance", "service",
+        "services", "date", "dates", "code", "proc", "procedure", "units", "plan", "medicare",
+        "insurance", "discount", "total", "notes", "remarks",
+    }
+)  # fmt: skip
+
+
+def _split_run_together(word: Word, columns: Sequence[tuple[float, float]]) -> list[Word]:
+    """A header word standing over two data columns that is two header words with no space
+    between them is cut in two, each part as wide as its share of the letters."""
+    over = [k for k, (x0, x1) in enumerate(columns) if _overlap(word.x0, word.x1, x0, x1) > 0]
+    if len(over) < 2 or not word.text.isalpha():
+        return [word]
+    text = word.text.lower()
+    for cut in range(2, len(text) - 1):
+        if text[:cut] in _HEADER_TOKENS and text[cut:] in _HEADER_TOKENS:
+            middle = word.x0 + (word.x1 - word.x0) * cut / len(text)
+            return [
+                Word(word.text[:cut], word.x0, middle, word.top, word.bottom, word.confidence),
+                Word(word.text[cut:], middle, word.x1, word.top, word.bottom, word.confidence),
+            ]
+    return [word]
+
+
 def _header_from_words(band: Sequence[Row], rows: Sequence[Row], start: int) -> Header | None:
     """The header read word by word onto the columns its data rows print in.
 
@@ -607,7 +637,8 @@ def _header_from_words(band: Sequence[Row], rows: Sequence[Row], start: int) -> 
     labels: list[list[tuple[int, Word]]] = [[] for _ in columns]
     extra: list[tuple[float, float, list[tuple[int, Word]]]] = []
     for position, row in enumerate(band):
-        for word, best in zip(row.words, _word_columns(row.words, columns), strict=True):
+        parts = [part for word in row.words for part in _split_run_together(word, columns)]
+        for word, best in zip(parts, _word_columns(parts, columns), strict=True):
             if best is not None:
                 labels[best].append((position, word))
                 continue

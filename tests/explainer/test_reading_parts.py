@@ -454,3 +454,23 @@ def test_thousands_of_unreadable_lines_stop_early_but_long_real_papers_are_read(
     )
     document = extract_typed("Statement\n" + services, "bill.txt", Role.BILL)
     assert len(document.lines) == UNREAD_LINES + 200
+
+
+def test_two_header_words_run_together_over_two_columns_are_cut_apart() -> None:
+    from explainer.extract.table import Field, find_tables
+    from explainer.read.layout import Page, document_rows
+
+    # A text layer without spaces: "BILLED" and "ADJUSTMENT" touch and read as one word.
+    placed = [
+        (100, 40, 80, "SERVICE"), (100, 150, 230, "BILLEDADJUSTMENT"), (100, 262, 300, "PAID"),
+        (112, 40, 70, "DATE"), (112, 150, 185, "AMOUNT"), (112, 195, 230, "AMOUNT"),
+        (112, 262, 300, "AMOUNT"),
+        (128, 40, 90, "99213"), (128, 150, 180, "150.00"), (128, 200, 230, "57.96"),
+        (128, 270, 300, "72.16"),
+        (140, 40, 90, "99214"), (140, 150, 180, "210.00"), (140, 200, 230, "81.89"),
+        (140, 270, 300, "100.43"),
+    ]  # fmt: skip
+    page = Page(1, 612, 792, tuple(Word(t, x0, x1, top, top + 8) for top, x0, x1, t in placed))
+    [(_, header, lines, _)] = find_tables(document_rows([page]))
+    assert {Field.BILLED, Field.ADJUSTMENTS, Field.PAID} <= set(header.fields)
+    assert [line.money(Field.BILLED) for line in lines] == [Decimal("150.00"), Decimal("210.00")]
