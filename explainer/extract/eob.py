@@ -271,11 +271,17 @@ def _service_line(
     served: tuple[date | None, date | None] = (None, None),
 ) -> ServiceLine:
     service = line.get(Field.SERVICE)
+    code_cell = line.get(Field.CODE)
     dates = line.get(Field.DATE)
     if not dates and leading_dates(service):
         # Tight columns printed the dates and the code in one cell: "6/11/2024-6/11/2024 73562".
         dates, service = leading_dates(service), service[len(leading_dates(service)) :].strip()
-    code, modifiers = procedure(service, line.get(Field.CODE))
+    elif not dates and leading_dates(code_cell):
+        # ...or the dates and the description, under the code's header.
+        dates = leading_dates(code_cell)
+        service = service or code_cell[len(dates) :].strip()
+        code_cell = ""
+    code, modifiers = procedure(service, code_cell)
     if code is None and leading_dates(dates):
         # The code printed in the dates' cell: "6/11/2024-6/11/2024 73562".
         code, modifiers = procedure(dates[len(leading_dates(dates)) :].strip())

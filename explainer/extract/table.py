@@ -1326,9 +1326,20 @@ _LEADING_DATES = re.compile(
 
 
 def leading_dates(text: str) -> str:
-    """The date or date range a cell starts with ('6/11/2024-6/11/2024 73562'), or ''."""
+    """The date or date range a cell starts with ('6/11/2024-6/11/2024 73562', 'December 01,
+    2025 Manual therapy'), or ''."""
     match = _LEADING_DATES.match(text)
-    return match.group(0) if match and find_dates(match.group(0)) else ""
+    if match and find_dates(match.group(0)):
+        return match.group(0)
+    found = find_dates(text)
+    if not found or text[: found[0][1].start()].strip():
+        return ""
+    end = found[0][1].end()
+    if len(found) > 1 and re.fullmatch(
+        r"\s*(-|–|to|thru|through)\s*", text[end : found[1][1].start()]
+    ):
+        end = found[1][1].end()
+    return text[:end]
 
 
 def approved(text: str) -> bool | None:

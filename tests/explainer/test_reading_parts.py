@@ -474,3 +474,18 @@ def test_two_header_words_run_together_over_two_columns_are_cut_apart() -> None:
     [(_, header, lines, _)] = find_tables(document_rows([page]))
     assert {Field.BILLED, Field.ADJUSTMENTS, Field.PAID} <= set(header.fields)
     assert [line.money(Field.BILLED) for line in lines] == [Decimal("150.00"), Decimal("210.00")]
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("December 01, 2025 Manual therapy", "December 01, 2025"),
+        ("6/11/2024-6/11/2024 73562", "6/11/2024-6/11/2024"),
+        ("Nov 29, 2025 to Dec 1, 2025 stay", "Nov 29, 2025 to Dec 1, 2025"),
+        ("Office visit 03/04/2025", ""),
+    ],
+)
+def test_dates_a_cell_starts_with(text: str, dates: str) -> None:
+    from explainer.extract.table import leading_dates
+
+    assert leading_dates(text) == dates
