@@ -80,7 +80,7 @@ _FIELD_PATTERNS: tuple[tuple[Field, str], ...] = (
     (
         Field.OWES,
         r"(maximum )?you (may )?be billed|(what )?(you|patient|member) (may )?owes?( provider)?"
-        r"|you pay|(amount )?you (may )?be charged|(patient|member) (may )?be billed"
+        r"|you pay|(amount )?you (may )?be charged|(patient|member) (may )?be billed|(may )?owes?"
         r"|i (owe|pay)|(your|my|patient|patients|pt|member|members) (responsibility|resp|share|cost"
         r"|portion|balance|owes?|pays)|patient responsibility|due from (you|patient)"
         r"|(amount )?due|owed|your cost",

@@ -150,6 +150,7 @@ def test_a_row_with_money_that_no_table_took_is_named_as_unchecked() -> None:
     [
         ("You May Be Billed Notes", "owes"),  # two tight labels run together
         ("Patient May Owe Msg", "owes"),
+        ("May owe", "owes"),
         ("Svc Approved?", "approved"),
         ("Service & Code", "service"),
         ("From Date", "date"),
