@@ -145,6 +145,9 @@ def _own_balances_as_owed(lines: Sequence[TableLine]) -> Sequence[TableLine]:
     charges = [line for line in lines if not line.total and line.money(Field.BILLED)]
     if not charges:
         return _balances_summing_to_total(lines)
+    rows = [line for line in lines if not line.total]
+    if len(rows) == 1 and rows[0].money(Field.BALANCE) is not None:
+        return _as_owed(lines)  # one service and nothing else: its balance is what it asks
     for line in charges:
         billed, balance = line.money(Field.BILLED), line.money(Field.BALANCE)
         credits = sum((abs(line.money(name) or ZERO) for name in _CREDIT_COLUMNS), ZERO)
@@ -154,6 +157,11 @@ def _own_balances_as_owed(lines: Sequence[TableLine]) -> Sequence[TableLine]:
         line.money(name) for line in charges for name in _CREDIT_COLUMNS
     ):
         return lines  # one charge and nothing credited: running and own balance look alike
+    return _as_owed(lines)
+
+
+def _as_owed(lines: Sequence[TableLine]) -> list[TableLine]:
+    """The lines with their "Balance" read as what each asks."""
     owed = []
     for line in lines:
         cells = dict(line.cells)
@@ -173,13 +181,7 @@ def _balances_summing_to_total(lines: Sequence[TableLine]) -> Sequence[TableLine
         return lines
     if abs(sum((a for a in amounts if a is not None), ZERO) - totals[-1]) > CENT:
         return lines
-    owed = []
-    for line in lines:
-        cells = dict(line.cells)
-        if Field.BALANCE in cells and Field.OWES not in cells:
-            cells[Field.OWES] = cells.pop(Field.BALANCE)
-        owed.append(replace(line, cells=cells))
-    return owed
+    return _as_owed(lines)
 
 
 # ---------------------------------------------------------------- ledger rows

@@ -490,3 +490,19 @@ def test_dates_a_cell_starts_with(text: str, dates: str) -> None:
     from explainer.extract.table import leading_dates
 
     assert leading_dates(text) == dates
+
+
+def test_a_statement_of_one_service_asks_its_balance() -> None:
+    from explainer.extract.statement import extract_statement
+
+    page = _page_of(
+        (60, [(40, "STATEMENT")]),
+        (
+            100,
+            [(40, "From Date"), (130, "Description"), (330, "Total Charges"), (430, "Balance Due")],
+        ),
+        (112, [(40, "08/06/2025"), (130, "36415 Venipuncture"), (330, "12.84"), (430, "15.37")]),
+        (124, [(40, "Total Charges and Balance"), (330, "12.84"), (430, "15.37")]),
+    )
+    [line] = extract_statement([page], "bill.pdf").lines
+    assert (line.billed, line.patient_owes) == (Decimal("12.84"), Decimal("15.37"))
