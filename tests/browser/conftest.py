@@ -36,8 +36,14 @@ class QuietHandler(WSGIRequestHandler):
 
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
-    """The real app (CSRF on, as in production) served on 127.0.0.1 in a background thread."""
-    app = create_app()
+    """The real app (CSRF on, as in production) served on 127.0.0.1 in a background thread.
+
+    Without the per-address budget: every browser test posts from 127.0.0.1, and the budget is
+    shared by all processes of the machine, so the suite would run into its own 429s. The
+    budget has its own tests in tests/hardening (test_ratelimit, test_cost_limit)."""
+    app = create_app(
+        {"RATE_LIMIT_PER_MINUTE": 0, "BYTES_BUDGET_MB": 0, "CPU_BUDGET_SECONDS": 0}
+    )
     server: BaseWSGIServer = make_server(
         "127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler
     )
