@@ -64,6 +64,8 @@ def _in_summary(rows: Sequence[Row]) -> set[int]:
             below, above = rows[ahead], rows[ahead - 1]
             if below.page != row.page or below.top - above.bottom > 2.5 * below.height:
                 break
+            if procedure(below.text)[0] is not None or find_dates(below.text):
+                break  # a service, or the date of the services below: not the box any more
             inside.add(ahead)
     return inside
 

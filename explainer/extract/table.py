@@ -379,7 +379,7 @@ def _stack_columns(band: Sequence[Row]) -> list[list[tuple[int, Cell]]]:
     return columns
 
 
-def _header_from_band(band: Sequence[Row]) -> Header | None:
+def _header_from_band(band: Sequence[Row], coded_rows: bool = False) -> Header | None:
     """The header printed on these rows, if they name enough known columns."""
     columns = []
     rows_used: set[int] = set()
@@ -392,7 +392,7 @@ def _header_from_band(band: Sequence[Row]) -> Header | None:
         x0, x1 = min(c.x0 for _, c in stack), max(c.x1 for _, c in stack)
         columns.append(Column(name or Field.OTHER, label, x0, x1))
     known = {column.field for column in columns} - {Field.OTHER}
-    if not _enough_columns(known):
+    if not _enough_columns(known, coded_rows):
         return None
     if len(rows_used) < len(band):
         return None  # a row that names no column is a title or a data row, not header
@@ -415,8 +415,9 @@ def header_at(rows: Sequence[Row], index: int) -> tuple[Header, int] | None:
             " ".join(row.text for row in band)
         ):
             break  # the header of an account summary: about the account, not services
-        header = _header_from_band(band)
-        by_words = _header_from_words(band, rows, index + size)
+        coded = _coded_rows_below(rows, index + size)
+        header = _header_from_band(band, coded)
+        by_words = _header_from_words(band, rows, index + size, coded)
         # Cells cut by gaps read most headers right; where they name fewer amount columns
         # than the words placed over the amounts below, the columns were too tight to cut.
         if by_words is not None and (header is None or _money(by_words) > _money(header)):
@@ -436,9 +437,21 @@ _ACCOUNT_COLUMNS = re.compile(
 )
 
 
-def _enough_columns(known: set[Field]) -> bool:
+def _coded_rows_below(rows: Sequence[Row], start: int) -> bool:
+    """Do the first rows under a would-be header print procedure codes beside amounts?"""
+    below = [row for row in rows[start : start + 6] if _MONEY_TOKEN.search(row.text)]
+    coded = [row for row in below if procedure(row.text)[0] is not None]
+    return len(below) >= 2 and len(coded) * 2 >= len(below)
+
+
+def _enough_columns(known: set[Field], coded_rows: bool = False) -> bool:
     """Enough known columns for a table of services: three, two of them amounts; or an
-    itemized bill's one charge column beside the date, the code or service and more."""
+    itemized bill's one charge column beside the date, the code or service and more; or
+    just a description and one amount when the rows below print procedure codes."""
+    two = known in ({Field.SERVICE, Field.BILLED}, {Field.SERVICE, Field.OWES},
+                    {Field.SERVICE, Field.BALANCE})  # fmt: skip
+    if coded_rows and two:
+        return True
     if len(known) < MIN_FIELDS:
         return False
     if not known & {Field.DATE, Field.SERVICE, Field.CODE, Field.POSTED}:
@@ -619,7 +632,9 @@ def _split_run_together(word: Word, columns: Sequence[tuple[float, float]]) -> l
     return [word]
 
 
-def _header_from_words(band: Sequence[Row], rows: Sequence[Row], start: int) -> Header | None:
+def _header_from_words(
+    band: Sequence[Row], rows: Sequence[Row], start: int, coded_rows: bool = False
+) -> Header | None:
     """The header read word by word onto the columns its data rows print in.
 
     Payers print tight columns whose header words touch ("Paid by You May Be"): cells cut
@@ -665,7 +680,7 @@ def _header_from_words(band: Sequence[Row], rows: Sequence[Row], start: int) -> 
         right = max(x1, *(word.x1 for _, word in words))
         built.append(Column(name or Field.OTHER, label, left, right))
     known = {column.field for column in built} - {Field.OTHER}
-    if not _enough_columns(known):
+    if not _enough_columns(known, coded_rows):
         return None
     if len(rows_used) < len(band):
         return None

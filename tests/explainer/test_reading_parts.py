@@ -506,3 +506,34 @@ def test_a_statement_of_one_service_asks_its_balance() -> None:
     )
     [line] = extract_statement([page], "bill.pdf").lines
     assert (line.billed, line.patient_owes) == (Decimal("12.84"), Decimal("15.37"))
+
+
+def test_a_two_column_bill_of_coded_services_is_read_and_never_hidden_as_a_summary() -> None:
+    from explainer.extract.statement import extract_statement
+
+    page = _page_of(
+        (40, [(40, "STATEMENT")]),
+        (52, [(40, "Amount Due: $172.59")]),
+        (100, [(40, "Procedure Description"), (400, "Patient Balance")]),
+        (112, [(40, "May 10, 2025")]),
+        (124, [(40, "Nursing facility visit (99310)"), (400, "$106.94")]),
+        (136, [(40, "99213 Office visit"), (400, "$65.65")]),
+        (148, [(40, "TOTAL"), (400, "$172.59")]),
+    )
+    document = extract_statement([page], "bill.pdf")
+    assert [(line.procedure_code, line.patient_owes) for line in document.lines] == [
+        ("99310", Decimal("106.94")),
+        ("99213", Decimal("65.65")),
+    ]
+
+
+def test_rows_after_an_amount_due_label_that_print_services_are_not_a_summary() -> None:
+    from explainer.extract.accounting import unchecked_rows
+    from explainer.model import Document, DocumentKind, Format
+
+    page = _page_of(
+        (52, [(40, "Amount Due: $106.94")]),
+        (64, [(40, "Nursing facility visit (99310)"), (400, "$106.94"), (470, "$12.00")]),
+    )
+    empty = Document("bill.pdf", DocumentKind.PROVIDER_BILL, Format.PDF)
+    assert [row.where for row in unchecked_rows([page], empty)] == ["page 1, row 2"]
