@@ -173,7 +173,7 @@ def _labels(block: Sequence[Row]) -> _Labels:
     patient = find_labelled(block, _PATIENT) or find_labelled(block, _MEMBER)
     served = find_labelled(block, _SERVICE_DATE)
     return _Labels(
-        number[0].split()[0] if number else None,
+        number[0].split()[0].strip("()#.,:;") if number else None,
         provider[0] if provider else None,
         patient[0] if patient else None,
         served=date_range(served[0]) if served else (None, None),

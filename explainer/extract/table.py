@@ -113,7 +113,7 @@ _FIELD_PATTERNS: tuple[tuple[Field, str], ...] = (
         Field.ALLOWED,
         r"((medicare|plan|insurance|network) )?(approved|allowed|allowable|eligible"
         r"|negotiated|contracted|contract|allowance|covered)( charges?| rate| expenses?)?"
-        r"|plan allowance",
+        r"|plan allowance|(plan|network|contract) rate",
     ),
     (
         Field.PAYMENTS,
@@ -124,7 +124,8 @@ _FIELD_PATTERNS: tuple[tuple[Field, str], ...] = (
         Field.PAID,
         r"((plan|medicare|insurance|insurer|payer|we|health plan|your plan|benefit) )?"
         r"(paid|pays|payment|benefits?)( (you|provider|plan|to provider|to you))?"
-        r"|paid (plan|insurance|medicare|provider)|what (your )?plan paid",
+        r"|paid (plan|insurance|medicare|provider)|what (your )?plan paid"
+        r"|(plan|insurance|insurer) (share|portion|pays)",
     ),
     (Field.DEDUCTIBLE, r"(applied )?(to )?(your )?(deductible|ded|deduct)( applied)?"),
     (Field.COPAY, r"co ?pay(ment)?s?"),
@@ -133,7 +134,7 @@ _FIELD_PATTERNS: tuple[tuple[Field, str], ...] = (
     (
         Field.BILLED,
         r"((provider|doctor|facility) )?(charged|charges?|billed|fees?|submitted)"
-        r"( (charges?|provider))?|billed charges?",
+        r"( (charges?|provider))?|billed charges?|((provider|doctor|facility) )?(asked|asks)",
     ),
     (Field.UNITS, r"units?|qty|quantity|days|visits|number services|no"),
     (
@@ -484,13 +485,16 @@ def _data_rows(rows: Sequence[Row], start: int) -> list[Row]:
             break
         amounts = len(_MONEY_TOKEN.findall(row.text))
         words = len(row.words)
-        total = bool(_TOTAL.match(row.text)) or bool(_GRAND_TOTAL.match(row.text))
-        if amounts >= 2 and words < 4 * amounts + 8 and not total:  # a line, not a sentence
+        words_only = _MONEY_TOKEN.sub(" ", row.text).strip()
+        total = bool(_TOTAL.match(words_only)) or bool(_GRAND_TOTAL.match(words_only))
+        labelled = bool(_LABEL_THEN_AMOUNT.search(row.text))  # "Refund to you: 12.40"
+        if amounts >= 2 and words < 4 * amounts + 8 and not total and not labelled:
             found.append(row)
         previous = row
     return found
 
 
+_LABEL_THEN_AMOUNT = re.compile(r"[A-Za-z]:\s*\$?\d[\d,]*\.\d\d")
 _MONEY_TOKEN = re.compile(r"(?<![\w.])\$?\s?\d[\d,]*\.\d\d\b")
 
 
@@ -632,6 +636,23 @@ def _split_run_together(word: Word, columns: Sequence[tuple[float, float]]) -> l
     return [word]
 
 
+def _role_from_data(data: Sequence[Row], x0: float, x1: float) -> Field | None:
+    """What a column holds when its label names nothing we know ("Visit", "What was done"):
+    dates on every data row make it the date column; words with procedure codes on most rows
+    make it the services column. Amounts are never given a role this way."""
+    texts = [
+        " ".join(word.text for word in row.words if _overlap(word.x0, word.x1, x0, x1) > 0)
+        for row in data
+    ]
+    texts = [text for text in texts if text]
+    if len(texts) < MIN_MONEY_FIELDS or any(_MONEY_TOKEN.search(text) for text in texts):
+        return None  # one row is no evidence; a column with amounts is never given a role
+    if all(date_row(text) for text in texts):
+        return Field.DATE
+    coded = [text for text in texts if procedure(text)[0] is not None and re.search("[a-z]", text)]
+    return Field.SERVICE if len(coded) * 2 > len(texts) else None
+
+
 def _header_from_words(
     band: Sequence[Row], rows: Sequence[Row], start: int, coded_rows: bool = False
 ) -> Header | None:
@@ -673,7 +694,7 @@ def _header_from_words(
             continue
         words.sort(key=lambda item: (item[0], item[1].x0))
         label = " ".join(word.text for _, word in words)
-        name = field_for(label)
+        name = field_for(label) or _role_from_data(data, x0, x1)
         if name is not None:
             rows_used.update(position for position, _ in words)
         left = min(x0, *(word.x0 for _, word in words))
@@ -1048,7 +1069,7 @@ _AGING = re.compile(
     re.IGNORECASE,
 )
 _SUMMARY = re.compile(
-    r"^\s*(account\s*summary|summary\s*of\s*(your\s*)?account|previous\s*balance|prior\s*balance"
+    r"^\s*(account\s*summary|(claims?\s*|payment\s*)?summary\s*$|summary\s*of\s*(your\s*)?account|previous\s*balance|prior\s*balance"
     r"|balance\s*forward|beginning\s*balance|(amount|total|balance)\s*(now\s*)?due\b|please\s*pay"
     r"|pay\s*this\s*amount|new\s*balance|ending\s*balance|aging\b|account\s*aging)",
     re.IGNORECASE,

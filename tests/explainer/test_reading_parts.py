@@ -537,3 +537,32 @@ def test_rows_after_an_amount_due_label_that_print_services_are_not_a_summary() 
     )
     empty = Document("bill.pdf", DocumentKind.PROVIDER_BILL, Format.PDF)
     assert [row.where for row in unchecked_rows([page], empty)] == ["page 1, row 2"]
+
+
+def test_columns_whose_labels_name_nothing_get_their_role_from_what_they_hold() -> None:
+    from datetime import date
+
+    from explainer.extract.eob import extract_eob
+
+    # A layout none of our generators draw: "Visit" and "What was done" are words we do not
+    # know as column labels, "Provider asked" / "Plan rate" / "Plan share" are plan words,
+    # and a "Refund to you: 12.40 CR" line sits under the table.
+    page = _page_of(
+        (30, [(40, "Your Explanation of Benefits")]),
+        (90, [(40, "Claim detail for VALLEY ORTHO (claim # 7781-22-0917)")]),
+        (110, [(40, "Visit"), (100, "What was done"), (330, "Provider asked"),
+               (410, "Plan rate"), (490, "Plan share"), (570, "You pay")]),
+        (126, [(40, "09/02/25"), (100, "Knee injection (20610)"), (350, "310.00"),
+               (420, "140.22"), (500, "92.18"), (580, "48.04")]),
+        (140, [(40, "09/16/25"), (100, "Follow-up visit (99213)"), (350, "180.00"),
+               (420, "88.75"), (500, "51.00"), (580, "37.75")]),
+        (158, [(40, "Claim totals"), (350, "490.00"), (420, "228.97"), (500, "143.18"),
+               (580, "85.79")]),
+        (184, [(40, "Plan savings on this claim: 261.03"), (300, "Refund to you: 12.40 CR")]),
+    )  # fmt: skip
+    document = extract_eob([page], "eob.pdf")
+    assert [(line.date_of_service, line.procedure_code, line.paid) for line in document.lines] == [
+        (date(2025, 9, 2), "20610", Decimal("92.18")),
+        (date(2025, 9, 16), "99213", Decimal("51.00")),
+    ]
+    assert document.claims[0].claim_number == "7781-22-0917"
