@@ -23,13 +23,9 @@ import http.client
 import io
 import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from werkzeug.datastructures import FileStorage, MultiDict  # noqa: E402
 from werkzeug.test import encode_multipart  # noqa: E402
 
+from bench.bench_load import free_port, start_gunicorn  # noqa: E402
 from tests.x12_factory import Payment, build_835, denied_claim, many_claims  # noqa: E402
 
 CLAIMS = int(os.environ.get("BENCH_WORKSPACE_CLAIMS", "5000"))
@@ -47,30 +44,6 @@ LATER_PAGE_SECONDS = 0.3
 PAGE_BYTES = 500 * 1024
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def start_gunicorn(port: int) -> subprocess.Popen[bytes]:
-    """`bill-explainer serve`'s server: the packaged settings, no rate limit for the run."""
-    command = [sys.executable, "-P", "-m", "web.serving", "--bind", f"127.0.0.1:{port}"]
-    env = {**os.environ, "BILL_EXPLAINER_RATE_LIMIT": "0"}
-    errors = tempfile.TemporaryFile()  # noqa: SIM115 - it lives as long as the server
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            errors.seek(0)
-            raise RuntimeError("gunicorn exited: " + errors.read().decode()[-1500:])
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/about-privacy", timeout=2):
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("gunicorn did not start within 30 s")
 
 
 class Browser:
