@@ -17,11 +17,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from statistics import median
 
 from ..model import Adjustment, Group
 from ..read.layout import Cell, Row, Word
 from ..values import find_dates, is_zip_code, parse_date, parse_money
+from .sentences import stated_adjustments
 
 
 class Field(StrEnum):
@@ -301,6 +303,7 @@ def _exact_field(text: str) -> Field | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def field_for(label: str, holds_money: bool | None = None) -> Field | None:
     """Which field a printed column header names, or None.
 
@@ -1093,8 +1096,6 @@ def _group_row(rows: Sequence[Row], index: int, reading: _Reading) -> bool:
 def _note_row(rows: Sequence[Row], index: int, reading: _Reading) -> bool:
     """A sentence inside a table, about the lines above it: it states an adjustment, or it
     is a full sentence with more of the table (a claim's group row or lines) right below."""
-    from .sentences import stated_adjustments
-
     row = rows[index]
     words = row.text.split()
     if len(words) < NOTE_WORDS:
